@@ -1,0 +1,56 @@
+#include "agent/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <ostream>
+
+#include "config/error.h"
+
+namespace intern::agent {
+
+const std::vector<CommandSpec>& Commands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {"version", "Print the version of intern and its libraries", AttachVersionCommand},
+  };
+  return kCommands;
+}
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CliContext ctx{out, err, {}, kExitOk};
+  CLI::App app{"intern — researches AI tools and drafts side-by-side comparisons for review",
+               "intern"};
+  app.require_subcommand(1);
+  app.add_option("-c,--set", ctx.config_overrides,
+                 "Override a config value for this run (KEY=VALUE, repeatable)")
+      ->type_name("KEY=VALUE");
+  app.footer("Exit codes: 0 ok, 1 error, 2 usage, 3 stopped by cap, budget or loop detection.\n"
+             "Run `intern COMMAND --help` for a command's options.");
+  for (const CommandSpec& spec : Commands()) {
+    CLI::App* cmd = app.add_subcommand(spec.name, spec.summary);
+    spec.attach(*cmd, ctx);
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {  // --version and friends
+      out << e.what() << "\n";
+      return kExitOk;
+    }
+    err << fmt::format("intern: {} (see `intern --help`)\n", e.what());
+    return kExitUsage;
+  } catch (const Error& e) {
+    err << fmt::format("intern: {}\n", e.what());
+    return e.exit_code();
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace intern::agent

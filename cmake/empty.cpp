@@ -1,0 +1,1 @@
+// Keeps a module library non-empty before its first source file exists.

@@ -1,0 +1,46 @@
+#include "agent/cli/cli.h"
+
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "agent/version.h"
+#include "config/error.h"
+
+namespace intern::agent {
+namespace {
+
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Run Cli(std::vector<const char*> args) {
+  args.insert(args.begin(), "intern");
+  std::ostringstream out, err;
+  int code = RunCli(static_cast<int>(args.size()), args.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+TEST_CASE("intern --help lists every command of the table") {
+  Run r = Cli({"--help"});
+  CHECK(r.code == kExitOk);
+  for (const CommandSpec& spec : Commands()) CHECK(r.out.find(spec.name) != std::string::npos);
+}
+
+TEST_CASE("intern version prints the version") {
+  Run r = Cli({"version"});
+  CHECK(r.code == kExitOk);
+  CHECK(r.out == std::string("intern ") + kVersion + "\n");
+}
+
+TEST_CASE("an unknown command is a usage error with one line naming the fix") {
+  Run r = Cli({"frobnicate"});
+  CHECK(r.code == kExitUsage);
+  CHECK(r.err.find("intern --help") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+}  // namespace
+}  // namespace intern::agent
