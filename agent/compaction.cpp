@@ -280,8 +280,16 @@ LadderStep NextLadderStep(const LadderState& state, LadderOutcome outcome, int m
   return step;
 }
 
+DigestEntry DigestEntryFrom(const tools::EvidenceRecord& record) {
+  const auto& d = record.draft;
+  DigestEntry e{record.id, d.subject, d.field, d.value, d.source_url};
+  if (d.field.empty() && !d.kind.empty() && d.kind != "fact") e.value = d.kind + ": " + d.value;
+  return e;
+}
+
 std::string LedgerDigest(const std::vector<DigestEntry>& entries, std::size_t max_value_chars) {
-  std::string out = "Evidence ledger (" + std::to_string(entries.size()) + " records):\n";
+  std::string out = "Evidence ledger (" + std::to_string(entries.size()) +
+                    (entries.size() == 1 ? " record):\n" : " records):\n");
   std::vector<std::string> subjects;
   for (const auto& e : entries) {
     if (std::find(subjects.begin(), subjects.end(), e.subject) == subjects.end()) subjects.push_back(e.subject);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent/message.h"
+#include "tools/evidence.h"
 
 namespace intern::agent {
 
@@ -111,6 +112,10 @@ struct DigestEntry {
   std::string value;
   std::string source;
 };
+
+// A ledger record as the digest shows it: facts as "field = value", other kinds ("document",
+// "page", ...) by their one-line summary prefixed with the kind.
+DigestEntry DigestEntryFrom(const tools::EvidenceRecord& record);
 
 // A compact text block, grouped by subject in order of first appearance:
 //   Evidence ledger (3 records):

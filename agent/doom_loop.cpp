@@ -182,6 +182,26 @@ ToolCallSummary SummariseToolCall(std::string tool, std::string_view args_json, 
   return s;
 }
 
+StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& results, int new_evidence,
+                          bool draft_progress) {
+  StepSummary step;
+  step.new_evidence = new_evidence;
+  step.draft_progress = draft_progress;
+  for (const auto& call : assistant.ToolCalls()) {
+    const ToolResultBlock* found = nullptr;
+    for (const auto& m : results) {
+      for (const auto& b : m.content) {
+        const auto* r = std::get_if<ToolResultBlock>(&b);
+        if (r != nullptr && r->tool_use_id == call.id) found = r;
+      }
+    }
+    step.calls.push_back(found != nullptr ? SummariseToolCall(call.name, call.arguments, found->content, found->is_error)
+                                          : SummariseToolCall(call.name, call.arguments, "", true));
+  }
+  step.had_tool_call = !step.calls.empty();
+  return step;
+}
+
 std::optional<Detection> DetectDoomLoop(const std::vector<StepSummary>& steps, std::size_t first_step,
                                         const DoomLoopOptions& options) {
   std::vector<const StepSummary*> seq;

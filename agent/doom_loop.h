@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agent/message.h"
 #include "config/result.h"
 
 namespace intern::agent {
@@ -61,6 +62,11 @@ struct StepSummary {
   bool had_tool_call = false;   // the model asked for a tool (also true when `calls` is non-empty)
   bool replan = false;          // the forced re-plan turn: ignored by detection
 };
+
+// The summary of one iteration from its messages: each tool_use of `assistant` paired by id with
+// its result in `results` (a call without a result counts as an error with empty content).
+StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& results, int new_evidence,
+                          bool draft_progress);
 
 struct DoomLoopOptions {
   int repeat_threshold = 3;

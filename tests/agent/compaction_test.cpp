@@ -182,6 +182,24 @@ TEST_CASE("the ledger digest groups by subject and lists every id") {
         "- ev-4 search hits for \"edge vlm\" (search:edge vlm)\n");
 }
 
+TEST_CASE("ledger records become digest entries: facts by field, other kinds by kind and summary") {
+  tools::EvidenceRecord fact;
+  fact.id = "ev-7";
+  fact.draft.subject = "SmolVLM2";
+  fact.draft.kind = "fact";
+  fact.draft.field = "license";
+  fact.draft.value = "Apache-2.0";
+  fact.draft.source_url = "https://huggingface.co/x";
+  CHECK(LedgerDigest({DigestEntryFrom(fact)}) ==
+        "Evidence ledger (1 record):\n[SmolVLM2]\n- ev-7 license = Apache-2.0 (https://huggingface.co/x)\n");
+  tools::EvidenceRecord page = fact;
+  page.id = "ev-8";
+  page.draft.kind = "page";
+  page.draft.field = "";
+  page.draft.value = "Model card of SmolVLM2";
+  CHECK(DigestEntryFrom(page).value == "page: Model card of SmolVLM2");
+}
+
 TEST_CASE("a digest of many long records still names every id") {
   std::vector<DigestEntry> many;
   for (int i = 0; i < 200; ++i) {

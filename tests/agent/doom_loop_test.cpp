@@ -264,6 +264,27 @@ TEST_CASE("escalation state JSON is read leniently but must be an object") {
   CHECK(bad.message() == "escalation state: expected a JSON object");
 }
 
+TEST_CASE("a step summary pairs each tool_use with its result by id") {
+  Message assistant{Role::kAssistant,
+                    {ToolUseBlock{"t1", "web_search", R"({"q": "a"})"}, ToolUseBlock{"t2", "fetch_url", "{}"}}};
+  std::vector<Message> results = {Message::ToolResults({ToolResultBlock{"t2", "404", true}}),
+                                  Message::ToolResults({ToolResultBlock{"t1", "hits", false}})};
+  StepSummary s = SummariseStep(assistant, results, 2, false);
+  REQUIRE(s.calls.size() == 2);
+  CHECK(s.had_tool_call);
+  CHECK(s.new_evidence == 2);
+  CHECK(s.calls[0].tool == "web_search");
+  CHECK(s.calls[0].args_hash == CanonicalJsonHash(R"({"q":"a"})"));
+  CHECK(s.calls[0].result_hash == StableHash("hits"));
+  CHECK_FALSE(s.calls[0].is_error);
+  CHECK(s.calls[1].is_error);
+  StepSummary unanswered = SummariseStep(assistant, {}, 0, false);
+  CHECK(unanswered.calls[0].is_error);
+  StepSummary text = SummariseStep(Message::Assistant("just talk"), {}, 0, true);
+  CHECK_FALSE(text.had_tool_call);
+  CHECK(text.draft_progress);
+}
+
 TEST_CASE("canonical JSON sorts keys, drops whitespace and normalises numbers") {
   CHECK(CanonicalJson(R"({ "b": 2, "a": {"d": [1, 2.0, 2.5], "c": null} })") ==
         R"({"a":{"c":null,"d":[1,2,2.5]},"b":2})");
