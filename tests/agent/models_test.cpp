@@ -43,6 +43,8 @@ TEST_CASE("lookup accepts aliases, any case, a provider prefix and dated or -lat
   CHECK(c.Find("claude-opus-5-latest").id == "claude-opus-5");
   CHECK(c.Find("claude-sonnet-5-5[1m]").id == "claude-sonnet-5-5");
   CHECK(c.Find("openrouter/anthropic/claude-haiku-4-5-latest").id == "claude-haiku-4-5-20251001");
+  CHECK(c.Find("openai/GPT-5.6-Terra").id == "gpt-5.6-terra");
+  CHECK(c.Find("gpt-5-mini-2025-08-07").id == "gpt-5-mini");
 }
 
 TEST_CASE("a near-miss name is not matched to a different model") {
