@@ -26,18 +26,24 @@ std::string UsdText(const Budget& b, const BudgetState& s) {
 
 const char* BudgetVerdictName(BudgetVerdict verdict) {
   switch (verdict) {
-    case BudgetVerdict::kContinue: return "continue";
-    case BudgetVerdict::kFinalTurn: return "final_turn";
-    case BudgetVerdict::kStop: return "stop";
+    case BudgetVerdict::kContinue:
+      return "continue";
+    case BudgetVerdict::kFinalTurn:
+      return "final_turn";
+    case BudgetVerdict::kStop:
+      return "stop";
   }
   return "continue";
 }
 
 const char* BudgetStatusName(BudgetStatus status) {
   switch (status) {
-    case BudgetStatus::kNone: return "";
-    case BudgetStatus::kCapped: return "capped";
-    case BudgetStatus::kOverBudget: return "over_budget";
+    case BudgetStatus::kNone:
+      return "";
+    case BudgetStatus::kCapped:
+      return "capped";
+    case BudgetStatus::kOverBudget:
+      return "over_budget";
   }
   return "";
 }
@@ -58,15 +64,19 @@ BudgetCheck CheckBudget(const Budget& b, const BudgetState& s) {
   bool usd90 = UsdAtLeast(s.usd, b.budget_usd, 90);
   bool last_iteration = s.iterations == b.max_iterations - 1;
   if (s.final_turn_taken) {
-    if (tokens90) return {V::kStop, S::kOverBudget, "final turn taken at 90% of the token budget (" + TokenText(b, s) + ")"};
-    if (usd90) return {V::kStop, S::kOverBudget, "final turn taken at 90% of the USD budget (" + UsdText(b, s) + ")"};
+    if (tokens90)
+      return {V::kStop, S::kOverBudget,
+              "final turn taken at 90% of the token budget (" + TokenText(b, s) + ")"};
+    if (usd90)
+      return {V::kStop, S::kOverBudget,
+              "final turn taken at 90% of the USD budget (" + UsdText(b, s) + ")"};
     return {V::kStop, S::kCapped, "final turn taken"};
   }
-  if (tokens90) return {V::kFinalTurn, S::kOverBudget, "token budget at 90% (" + TokenText(b, s) + ")"};
+  if (tokens90)
+    return {V::kFinalTurn, S::kOverBudget, "token budget at 90% (" + TokenText(b, s) + ")"};
   if (usd90) return {V::kFinalTurn, S::kOverBudget, "USD budget at 90% (" + UsdText(b, s) + ")"};
   if (last_iteration) {
-    return {V::kFinalTurn, S::kCapped,
-            fmt::format("one iteration left of {}", b.max_iterations)};
+    return {V::kFinalTurn, S::kCapped, fmt::format("one iteration left of {}", b.max_iterations)};
   }
   return {};
 }

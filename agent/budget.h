@@ -5,7 +5,8 @@
 //   stop        iterations >= max_iterations                      -> status capped
 //               tokens >= budget_tokens or usd >= budget_usd      -> status over_budget
 //               a final turn was already taken                    -> capped or over_budget,
-//                                                                    whichever caused the final turn
+//                                                                    whichever caused the final
+//                                                                    turn
 //   final_turn  one iteration left (iterations == max_iterations - 1), or tokens or USD at 90%
 //               of their budget or more: the model gets one turn with only submit_draft
 //   continue    otherwise
@@ -19,15 +20,15 @@
 namespace intern::agent {
 
 struct Budget {
-  int max_iterations = 300;       // agent.max_iterations: every iteration of the session counts
+  int max_iterations = 300;        // agent.max_iterations: every iteration of the session counts
   std::int64_t budget_tokens = 0;  // agent.budget_tokens: 0 = unlimited
   double budget_usd = 0.0;         // agent.budget_usd: 0 = unlimited
 };
 
 struct BudgetState {
-  int iterations = 0;        // iterations completed so far (across resumes)
-  std::int64_t tokens = 0;   // Usage::Total() summed over the session
-  double usd = 0.0;          // Cost() summed over the session
+  int iterations = 0;       // iterations completed so far (across resumes)
+  std::int64_t tokens = 0;  // Usage::Total() summed over the session
+  double usd = 0.0;         // Cost() summed over the session
   bool final_turn_taken = false;
 };
 
@@ -40,7 +41,8 @@ const char* BudgetStatusName(BudgetStatus status);
 
 struct BudgetCheck {
   BudgetVerdict verdict = BudgetVerdict::kContinue;
-  BudgetStatus status = BudgetStatus::kNone;  // set for kStop, and for kFinalTurn (what it leads to)
+  BudgetStatus status =
+      BudgetStatus::kNone;  // set for kStop, and for kFinalTurn (what it leads to)
   std::string reason;  // for people, e.g. "token budget at 90% (90000 of 100000)"; "" for continue
   bool operator==(const BudgetCheck&) const = default;
 };

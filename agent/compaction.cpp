@@ -42,7 +42,8 @@ bool IdChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c ==
 
 std::vector<std::string> FindEvidenceIds(std::string_view line) {
   std::vector<std::string> ids;
-  for (std::size_t pos = line.find("ev-"); pos != std::string_view::npos; pos = line.find("ev-", pos + 1)) {
+  for (std::size_t pos = line.find("ev-"); pos != std::string_view::npos;
+       pos = line.find("ev-", pos + 1)) {
     if (pos > 0 && IdChar(line[pos - 1])) continue;  // "prev-1" is not an id
     std::size_t end = pos + 3;
     while (end < line.size() && IdChar(line[end])) ++end;
@@ -80,7 +81,8 @@ std::optional<Section> HeadingOf(std::string_view line) {
   }
   line = Trim(line);
   // "**Facts**" as some models write headings.
-  while (line.size() >= 2 && line.front() == '*' && line.back() == '*') line = Trim(line.substr(1, line.size() - 2));
+  while (line.size() >= 2 && line.front() == '*' && line.back() == '*')
+    line = Trim(line.substr(1, line.size() - 2));
   bool colon = !line.empty() && line.back() == ':';
   if (colon) line.remove_suffix(1);
   if (!hashed && !colon) return std::nullopt;
@@ -118,15 +120,18 @@ void AppendList(std::string& out, const char* heading, const std::vector<std::st
 
 }  // namespace
 
-std::int64_t EstimateTokens(std::int64_t last_prompt_tokens, std::int64_t chars_added_since, double chars_per_token) {
+std::int64_t EstimateTokens(std::int64_t last_prompt_tokens, std::int64_t chars_added_since,
+                            double chars_per_token) {
   if (!(chars_per_token > 0)) chars_per_token = kDefaultCharsPerToken;
   std::int64_t added = chars_added_since > 0
-                           ? static_cast<std::int64_t>(std::ceil(static_cast<double>(chars_added_since) / chars_per_token))
+                           ? static_cast<std::int64_t>(std::ceil(
+                                 static_cast<double>(chars_added_since) / chars_per_token))
                            : 0;
   return std::max<std::int64_t>(last_prompt_tokens, 0) + added;
 }
 
-double CalibrateCharsPerToken(double current, std::int64_t measured_chars, std::int64_t measured_tokens) {
+double CalibrateCharsPerToken(double current, std::int64_t measured_chars,
+                              std::int64_t measured_tokens) {
   if (!(current > 0)) current = kDefaultCharsPerToken;
   if (measured_chars <= 0 || measured_tokens <= 0) return current;
   double measured = static_cast<double>(measured_chars) / static_cast<double>(measured_tokens);
@@ -191,9 +196,11 @@ CompactionPlan PlanCompaction(const std::vector<Message>& messages, int keep_tur
   return plan;
 }
 
-std::vector<Message> AssembleCompacted(const std::vector<Message>& messages, const CompactionPlan& plan,
-                                       std::string_view digest, std::string_view summary) {
-  std::vector<Message> out(messages.begin(), messages.begin() + static_cast<std::ptrdiff_t>(plan.prefix_end));
+std::vector<Message> AssembleCompacted(const std::vector<Message>& messages,
+                                       const CompactionPlan& plan, std::string_view digest,
+                                       std::string_view summary) {
+  std::vector<Message> out(messages.begin(),
+                           messages.begin() + static_cast<std::ptrdiff_t>(plan.prefix_end));
   std::string note =
       "[Earlier turns of this session were compacted. The evidence ledger below is complete; "
       "the summary covers the compacted turns.]\n\n";
@@ -201,12 +208,14 @@ std::vector<Message> AssembleCompacted(const std::vector<Message>& messages, con
   note += "\n\n";
   note += summary;
   out.push_back(Message::User(std::move(note)));
-  out.insert(out.end(), messages.begin() + static_cast<std::ptrdiff_t>(plan.tail_begin), messages.end());
+  out.insert(out.end(), messages.begin() + static_cast<std::ptrdiff_t>(plan.tail_begin),
+             messages.end());
   return out;
 }
 
-std::vector<Message> ReplaceOldToolResults(const std::vector<Message>& messages, std::size_t keep_from,
-                                           const HandleFor& handle_for, int* replaced) {
+std::vector<Message> ReplaceOldToolResults(const std::vector<Message>& messages,
+                                           std::size_t keep_from, const HandleFor& handle_for,
+                                           int* replaced) {
   std::vector<Message> out = messages;
   int count = 0;
   for (std::size_t i = 0; i < std::min(keep_from, out.size()); ++i) {
@@ -225,20 +234,26 @@ std::vector<Message> ReplaceOldToolResults(const std::vector<Message>& messages,
 
 const char* LadderActionName(LadderAction action) {
   switch (action) {
-    case LadderAction::kSummarise: return "summarise";
-    case LadderAction::kReplaceBodies: return "replace_bodies";
-    case LadderAction::kSend: return "send";
-    case LadderAction::kContextExhausted: return "context_exhausted";
+    case LadderAction::kSummarise:
+      return "summarise";
+    case LadderAction::kReplaceBodies:
+      return "replace_bodies";
+    case LadderAction::kSend:
+      return "send";
+    case LadderAction::kContextExhausted:
+      return "context_exhausted";
   }
   return "send";
 }
 
-LadderStep NextLadderStep(const LadderState& state, LadderOutcome outcome, int max_summary_attempts) {
+LadderStep NextLadderStep(const LadderState& state, LadderOutcome outcome,
+                          int max_summary_attempts) {
   LadderStep step;
   step.next = state;
   if (state.done) {  // a finished episode answers the same way forever: no loop can restart it
-    step.action = state.bodies_replaced && outcome != LadderOutcome::kFits ? LadderAction::kContextExhausted
-                                                                           : LadderAction::kSend;
+    step.action = state.bodies_replaced && outcome != LadderOutcome::kFits
+                      ? LadderAction::kContextExhausted
+                      : LadderAction::kSend;
     return step;
   }
   auto summarise = [&] {
@@ -292,7 +307,8 @@ std::string LedgerDigest(const std::vector<DigestEntry>& entries, std::size_t ma
                     (entries.size() == 1 ? " record):\n" : " records):\n");
   std::vector<std::string> subjects;
   for (const auto& e : entries) {
-    if (std::find(subjects.begin(), subjects.end(), e.subject) == subjects.end()) subjects.push_back(e.subject);
+    if (std::find(subjects.begin(), subjects.end(), e.subject) == subjects.end())
+      subjects.push_back(e.subject);
   }
   for (const auto& subject : subjects) {
     out += "[" + (subject.empty() ? std::string("(no subject)") : Flatten(subject)) + "]\n";
@@ -347,11 +363,20 @@ ResearchSummary ParseSummary(std::string_view text) {
     std::string_view item = StripBullet(line);
     if (item.empty()) continue;
     switch (section) {
-      case Section::kNone: break;
-      case Section::kSubjects: s.subjects.emplace_back(item); break;
-      case Section::kFacts: s.facts.push_back(SummaryFact{FactText(item), FindEvidenceIds(item)}); break;
-      case Section::kOpen: s.open_questions.emplace_back(item); break;
-      case Section::kSources: s.sources.emplace_back(item); break;
+      case Section::kNone:
+        break;
+      case Section::kSubjects:
+        s.subjects.emplace_back(item);
+        break;
+      case Section::kFacts:
+        s.facts.push_back(SummaryFact{FactText(item), FindEvidenceIds(item)});
+        break;
+      case Section::kOpen:
+        s.open_questions.emplace_back(item);
+        break;
+      case Section::kSources:
+        s.sources.emplace_back(item);
+        break;
       case Section::kPlan:
         if (!s.plan_status.empty()) s.plan_status += '\n';
         s.plan_status += std::string(Trim(line));

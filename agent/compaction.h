@@ -33,7 +33,8 @@ std::int64_t EstimateTokens(std::int64_t last_prompt_tokens, std::int64_t chars_
 // `measured_chars` characters: an even blend of the old figure and the measurement, clamped to
 // [1, 12] so one odd reply (all digits, all CJK) cannot wreck the estimate. Returns `current`
 // unchanged when either count is not positive.
-double CalibrateCharsPerToken(double current, std::int64_t measured_chars, std::int64_t measured_tokens);
+double CalibrateCharsPerToken(double current, std::int64_t measured_chars,
+                              std::int64_t measured_tokens);
 
 // True when `estimate` exceeds trigger_ratio (e.g. 0.8) of the context window.
 bool ShouldCompact(std::int64_t estimate, std::int64_t context_window, double trigger_ratio);
@@ -60,16 +61,18 @@ CompactionPlan PlanCompaction(const std::vector<Message>& messages, int keep_tur
 
 // The messages to send after compaction: prefix, one user message with `digest` and `summary`,
 // then the tail. The inserted message says that earlier turns were compacted.
-std::vector<Message> AssembleCompacted(const std::vector<Message>& messages, const CompactionPlan& plan,
-                                       std::string_view digest, std::string_view summary);
+std::vector<Message> AssembleCompacted(const std::vector<Message>& messages,
+                                       const CompactionPlan& plan, std::string_view digest,
+                                       std::string_view summary);
 
 // Step 2 of the fall-back: in messages [0, keep_from), each tool result body for which
 // `handle_for` returns a handle is replaced by that handle (e.g. "[stored as ev-12: 48213
 // chars; read_evidence(\"ev-12\", 0) reads it]"); a result without a handle is left whole.
 // Returns the new vector; `replaced` (if given) receives how many bodies were replaced.
 using HandleFor = std::function<std::optional<std::string>(const ToolResultBlock&)>;
-std::vector<Message> ReplaceOldToolResults(const std::vector<Message>& messages, std::size_t keep_from,
-                                           const HandleFor& handle_for, int* replaced = nullptr);
+std::vector<Message> ReplaceOldToolResults(const std::vector<Message>& messages,
+                                           std::size_t keep_from, const HandleFor& handle_for,
+                                           int* replaced = nullptr);
 
 // ---- Fall-back ladder ------------------------------------------------------------------------
 //
@@ -100,7 +103,8 @@ struct LadderStep {
   LadderState next;
 };
 
-LadderStep NextLadderStep(const LadderState& state, LadderOutcome outcome, int max_summary_attempts = 2);
+LadderStep NextLadderStep(const LadderState& state, LadderOutcome outcome,
+                          int max_summary_attempts = 2);
 
 // ---- Ledger digest ---------------------------------------------------------------------------
 
@@ -124,7 +128,8 @@ DigestEntry DigestEntryFrom(const tools::EvidenceRecord& record);
 //   [(no subject)]
 //   - ev-3 search hits for "x" (https://...)
 // Values are cut at `max_value_chars` (with "…") and newlines flattened; every id appears.
-std::string LedgerDigest(const std::vector<DigestEntry>& entries, std::size_t max_value_chars = 160);
+std::string LedgerDigest(const std::vector<DigestEntry>& entries,
+                         std::size_t max_value_chars = 160);
 
 // ---- Research summary ------------------------------------------------------------------------
 

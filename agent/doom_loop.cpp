@@ -63,7 +63,8 @@ std::string LastCallText(const std::vector<const StepSummary*>& seq, const DoomL
   return "none";
 }
 
-std::optional<Detection> RepeatedFailure(const std::vector<const StepSummary*>& seq, const DoomLoopOptions& o) {
+std::optional<Detection> RepeatedFailure(const std::vector<const StepSummary*>& seq,
+                                         const DoomLoopOptions& o) {
   if (seq.empty() || o.failure_threshold <= 0) return std::nullopt;
   std::map<std::pair<std::string, std::uint64_t>, int> failures;
   for (const auto* step : seq) {
@@ -80,28 +81,29 @@ std::optional<Detection> RepeatedFailure(const std::vector<const StepSummary*>& 
     if (!c.is_error) continue;
     int n = failures[std::make_pair(c.tool, c.args_hash)];
     if (n >= o.failure_threshold) {
-      return Detection{DoomPattern::kRepeatedFailure,
-                       "repeated_failure: the same call failed " + std::to_string(n) +
-                           " times: " + DescribeCall(c, o)};
+      return Detection{DoomPattern::kRepeatedFailure, "repeated_failure: the same call failed " +
+                                                          std::to_string(n) +
+                                                          " times: " + DescribeCall(c, o)};
     }
   }
   return std::nullopt;
 }
 
 std::optional<Detection> RepeatedCall(const std::vector<const StepSummary*>& seq,
-                                      const std::vector<std::uint64_t>& sigs, const DoomLoopOptions& o) {
+                                      const std::vector<std::uint64_t>& sigs,
+                                      const DoomLoopOptions& o) {
   auto k = static_cast<std::size_t>(std::max(o.repeat_threshold, 2));
   if (sigs.size() < k || sigs.back() == 0) return std::nullopt;
   for (std::size_t i = sigs.size() - k; i < sigs.size(); ++i) {
     if (sigs[i] != sigs.back()) return std::nullopt;
   }
-  return Detection{DoomPattern::kRepeatedCall, "repeated_call: the same call " + std::to_string(k) +
-                                                   " times in a row with the same result: " +
-                                                   DescribeStep(*seq.back(), o)};
+  return Detection{DoomPattern::kRepeatedCall,
+                   "repeated_call: the same call " + std::to_string(k) +
+                       " times in a row with the same result: " + DescribeStep(*seq.back(), o)};
 }
 
-std::optional<Detection> Cycle(const std::vector<const StepSummary*>& seq, const std::vector<std::uint64_t>& sigs,
-                               const DoomLoopOptions& o) {
+std::optional<Detection> Cycle(const std::vector<const StepSummary*>& seq,
+                               const std::vector<std::uint64_t>& sigs, const DoomLoopOptions& o) {
   const std::size_t n = sigs.size();
   for (int len = std::max(o.min_cycle, 2); len <= o.max_cycle; ++len) {
     auto l = static_cast<std::size_t>(len);
@@ -126,53 +128,66 @@ std::optional<Detection> Cycle(const std::vector<const StepSummary*>& seq, const
   return std::nullopt;
 }
 
-std::optional<Detection> NoToolCalls(const std::vector<const StepSummary*>& seq, const DoomLoopOptions& o) {
+std::optional<Detection> NoToolCalls(const std::vector<const StepSummary*>& seq,
+                                     const DoomLoopOptions& o) {
   auto k = static_cast<std::size_t>(std::max(o.no_tool_call_turns, 1));
   if (seq.size() < k) return std::nullopt;
   for (std::size_t i = seq.size() - k; i < seq.size(); ++i) {
     if (HadToolCall(*seq[i]) || seq[i]->draft_progress) return std::nullopt;
   }
-  return Detection{DoomPattern::kNoToolCalls, "no_tool_calls: " + std::to_string(k) +
-                                                  " assistant turns in a row without a tool call or draft progress"};
+  return Detection{DoomPattern::kNoToolCalls,
+                   "no_tool_calls: " + std::to_string(k) +
+                       " assistant turns in a row without a tool call or draft progress"};
 }
 
-std::optional<Detection> Stagnation(const std::vector<const StepSummary*>& seq, const DoomLoopOptions& o) {
+std::optional<Detection> Stagnation(const std::vector<const StepSummary*>& seq,
+                                    const DoomLoopOptions& o) {
   auto k = static_cast<std::size_t>(std::max(o.stagnation_steps, 1));
   if (seq.size() < k) return std::nullopt;
   for (std::size_t i = seq.size() - k; i < seq.size(); ++i) {
     if (seq[i]->new_evidence > 0 || seq[i]->draft_progress) return std::nullopt;
   }
-  return Detection{DoomPattern::kStagnation, "stagnation: " + std::to_string(k) +
-                                                 " iterations in a row added no new evidence and no draft "
-                                                 "progress; last call: " +
-                                                 LastCallText(seq, o)};
+  return Detection{DoomPattern::kStagnation,
+                   "stagnation: " + std::to_string(k) +
+                       " iterations in a row added no new evidence and no draft "
+                       "progress; last call: " +
+                       LastCallText(seq, o)};
 }
 
 }  // namespace
 
 const char* DoomPatternName(DoomPattern pattern) {
   switch (pattern) {
-    case DoomPattern::kRepeatedFailure: return "repeated_failure";
-    case DoomPattern::kRepeatedCall: return "repeated_call";
-    case DoomPattern::kCycle: return "cycle";
-    case DoomPattern::kNoToolCalls: return "no_tool_calls";
-    case DoomPattern::kStagnation: return "stagnation";
+    case DoomPattern::kRepeatedFailure:
+      return "repeated_failure";
+    case DoomPattern::kRepeatedCall:
+      return "repeated_call";
+    case DoomPattern::kCycle:
+      return "cycle";
+    case DoomPattern::kNoToolCalls:
+      return "no_tool_calls";
+    case DoomPattern::kStagnation:
+      return "stagnation";
   }
   return "unknown";
 }
 
 const char* EscalationActionName(EscalationAction action) {
   switch (action) {
-    case EscalationAction::kContinue: return "continue";
-    case EscalationAction::kGuard: return "guard";
-    case EscalationAction::kReplan: return "replan";
-    case EscalationAction::kStop: return "stop";
+    case EscalationAction::kContinue:
+      return "continue";
+    case EscalationAction::kGuard:
+      return "guard";
+    case EscalationAction::kReplan:
+      return "replan";
+    case EscalationAction::kStop:
+      return "stop";
   }
   return "continue";
 }
 
-ToolCallSummary SummariseToolCall(std::string tool, std::string_view args_json, std::string_view result_content,
-                                  bool is_error) {
+ToolCallSummary SummariseToolCall(std::string tool, std::string_view args_json,
+                                  std::string_view result_content, bool is_error) {
   ToolCallSummary s;
   s.tool = std::move(tool);
   s.args_hash = CanonicalJsonHash(args_json);
@@ -182,8 +197,8 @@ ToolCallSummary SummariseToolCall(std::string tool, std::string_view args_json, 
   return s;
 }
 
-StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& results, int new_evidence,
-                          bool draft_progress) {
+StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& results,
+                          int new_evidence, bool draft_progress) {
   StepSummary step;
   step.new_evidence = new_evidence;
   step.draft_progress = draft_progress;
@@ -195,15 +210,16 @@ StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& 
         if (r != nullptr && r->tool_use_id == call.id) found = r;
       }
     }
-    step.calls.push_back(found != nullptr ? SummariseToolCall(call.name, call.arguments, found->content, found->is_error)
+    step.calls.push_back(found != nullptr ? SummariseToolCall(call.name, call.arguments,
+                                                              found->content, found->is_error)
                                           : SummariseToolCall(call.name, call.arguments, "", true));
   }
   step.had_tool_call = !step.calls.empty();
   return step;
 }
 
-std::optional<Detection> DetectDoomLoop(const std::vector<StepSummary>& steps, std::size_t first_step,
-                                        const DoomLoopOptions& options) {
+std::optional<Detection> DetectDoomLoop(const std::vector<StepSummary>& steps,
+                                        std::size_t first_step, const DoomLoopOptions& options) {
   std::vector<const StepSummary*> seq;
   for (std::size_t i = first_step; i < steps.size(); ++i) {
     if (!steps[i].replan) seq.push_back(&steps[i]);
@@ -273,7 +289,9 @@ Result<EscalationState> EscalationStateFromJson(std::string_view text) {
   EscalationState s;
   auto number = [&j](const char* key) -> std::int64_t {
     auto it = j.find(key);
-    return (it != j.end() && it->is_number_integer()) ? std::max<std::int64_t>(it->get<std::int64_t>(), 0) : 0;
+    return (it != j.end() && it->is_number_integer())
+               ? std::max<std::int64_t>(it->get<std::int64_t>(), 0)
+               : 0;
   };
   auto text_of = [&j](const char* key) -> std::string {
     auto it = j.find(key);

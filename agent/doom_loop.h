@@ -65,8 +65,8 @@ struct StepSummary {
 
 // The summary of one iteration from its messages: each tool_use of `assistant` paired by id with
 // its result in `results` (a call without a result counts as an error with empty content).
-StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& results, int new_evidence,
-                          bool draft_progress);
+StepSummary SummariseStep(const Message& assistant, const std::vector<Message>& results,
+                          int new_evidence, bool draft_progress);
 
 struct DoomLoopOptions {
   int repeat_threshold = 3;
@@ -87,7 +87,8 @@ struct Detection {
 };
 
 // The first pattern (in the order above) that the steps from `first_step` on show, or nullopt.
-std::optional<Detection> DetectDoomLoop(const std::vector<StepSummary>& steps, std::size_t first_step = 0,
+std::optional<Detection> DetectDoomLoop(const std::vector<StepSummary>& steps,
+                                        std::size_t first_step = 0,
                                         const DoomLoopOptions& options = {});
 
 // ---- Escalation ----------------------------------------------------------------------------
@@ -103,7 +104,7 @@ enum class EscalationAction {
 const char* EscalationActionName(EscalationAction action);
 
 struct EscalationState {
-  int level = 0;                 // detections so far on the ladder: 0 none, 1 guarded, 2 re-planned, 3 stuck
+  int level = 0;  // detections so far on the ladder: 0 none, 1 guarded, 2 re-planned, 3 stuck
   std::size_t window_start = 0;  // steps before this index no longer count toward a pattern
   std::size_t calm_since = 0;    // step count at the last detection or forgiveness
   std::string last_pattern;      // DoomPatternName of the last detection, "" when none

@@ -6,22 +6,32 @@ namespace intern::agent {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kSystem: return "system";
-    case Role::kUser: return "user";
-    case Role::kAssistant: return "assistant";
-    case Role::kTool: return "tool";
+    case Role::kSystem:
+      return "system";
+    case Role::kUser:
+      return "user";
+    case Role::kAssistant:
+      return "assistant";
+    case Role::kTool:
+      return "tool";
   }
   return "user";
 }
 
 const char* StopReasonName(StopReason reason) {
   switch (reason) {
-    case StopReason::kEndTurn: return "end_turn";
-    case StopReason::kToolUse: return "tool_use";
-    case StopReason::kMaxTokens: return "max_tokens";
-    case StopReason::kStopSequence: return "stop_sequence";
-    case StopReason::kRefusal: return "refusal";
-    case StopReason::kOther: return "other";
+    case StopReason::kEndTurn:
+      return "end_turn";
+    case StopReason::kToolUse:
+      return "tool_use";
+    case StopReason::kMaxTokens:
+      return "max_tokens";
+    case StopReason::kStopSequence:
+      return "stop_sequence";
+    case StopReason::kRefusal:
+      return "refusal";
+    case StopReason::kOther:
+      return "other";
   }
   return "other";
 }

@@ -156,7 +156,8 @@ class LlmProvider {
   // kContextLength asks the loop to compact; kUnauthorized names the env var to set).
   // Thread safety: one call at a time per provider object.
   virtual Result<Response> Complete(
-      const LlmRequest& request, const std::function<void(std::string_view text_delta)>& on_delta) = 0;
+      const LlmRequest& request,
+      const std::function<void(std::string_view text_delta)>& on_delta) = 0;
 };
 
 }  // namespace intern::agent

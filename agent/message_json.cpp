@@ -8,9 +8,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string Dump(const json& j) {
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json BlockToJson(const ContentBlock& block) {
   return std::visit(
@@ -83,10 +81,11 @@ Result<Message> FromJson(const json& j) {
     if (type == "text") {
       m.content.emplace_back(TextBlock{StringOr(b, "text")});
     } else if (type == "tool_use") {
-      m.content.emplace_back(ToolUseBlock{StringOr(b, "id"), StringOr(b, "name"), StringOr(b, "input")});
-    } else if (type == "tool_result") {
       m.content.emplace_back(
-          ToolResultBlock{StringOr(b, "tool_use_id"), StringOr(b, "content"), BoolOr(b, "is_error", false)});
+          ToolUseBlock{StringOr(b, "id"), StringOr(b, "name"), StringOr(b, "input")});
+    } else if (type == "tool_result") {
+      m.content.emplace_back(ToolResultBlock{StringOr(b, "tool_use_id"), StringOr(b, "content"),
+                                             BoolOr(b, "is_error", false)});
     }
   }
   return m;
@@ -94,7 +93,8 @@ Result<Message> FromJson(const json& j) {
 
 Result<json> Parse(std::string_view text, const char* what) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": not valid JSON");
+  if (j.is_discarded())
+    return Fail(ErrorCode::kInvalidArgument, std::string(what) + ": not valid JSON");
   return j;
 }
 
@@ -138,7 +138,8 @@ Result<Usage> UsageFromJson(std::string_view text) {
   auto j = Parse(text, "usage JSON");
   if (!j) return j.failure();
   if (!j->is_object()) return Fail(ErrorCode::kInvalidArgument, "usage JSON: expected an object");
-  return Usage{IntOr(*j, "input"), IntOr(*j, "output"), IntOr(*j, "cache_read"), IntOr(*j, "cache_write")};
+  return Usage{IntOr(*j, "input"), IntOr(*j, "output"), IntOr(*j, "cache_read"),
+               IntOr(*j, "cache_write")};
 }
 
 }  // namespace intern::agent

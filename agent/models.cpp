@@ -1,12 +1,12 @@
 #include "agent/models.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <cctype>
 #include <fstream>
 #include <optional>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace intern::agent {
 namespace {
@@ -29,38 +29,45 @@ bool AllDigits(std::string_view s) {
 std::vector<std::string> SuffixStripped(const std::string& name) {
   std::vector<std::string> out;
   auto ends = [&name](std::string_view suffix) {
-    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return name.size() > suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends("[1m]")) out.push_back(name.substr(0, name.size() - 4));
   if (ends("-latest")) out.push_back(name.substr(0, name.size() - 7));
   if (name.size() > 9) {
     std::string_view tail = std::string_view(name).substr(name.size() - 9);
-    if ((tail[0] == '-' || tail[0] == '@') && AllDigits(tail.substr(1))) out.push_back(name.substr(0, name.size() - 9));
+    if ((tail[0] == '-' || tail[0] == '@') && AllDigits(tail.substr(1)))
+      out.push_back(name.substr(0, name.size() - 9));
   }
   if (name.size() > 11) {  // -YYYY-MM-DD
     std::string_view tail = std::string_view(name).substr(name.size() - 11);
-    if (tail[0] == '-' && AllDigits(tail.substr(1, 4)) && tail[5] == '-' && AllDigits(tail.substr(6, 2)) &&
-        tail[8] == '-' && AllDigits(tail.substr(9, 2))) {
+    if (tail[0] == '-' && AllDigits(tail.substr(1, 4)) && tail[5] == '-' &&
+        AllDigits(tail.substr(6, 2)) && tail[8] == '-' && AllDigits(tail.substr(9, 2))) {
       out.push_back(name.substr(0, name.size() - 11));
     }
   }
   return out;
 }
 
-Result<std::optional<double>> Price(const toml::table& t, const char* key, const std::string& where) {
+Result<std::optional<double>> Price(const toml::table& t, const char* key,
+                                    const std::string& where) {
   const toml::node* node = t.get(key);
   if (node == nullptr) return std::optional<double>();
   auto v = node->value<double>();
-  if (!v || *v < 0) return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be a number >= 0", where, key));
+  if (!v || *v < 0)
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}: {} must be a number >= 0", where, key));
   return std::optional<double>(*v);
 }
 
-Result<std::optional<std::int64_t>> Count(const toml::table& t, const char* key, const std::string& where) {
+Result<std::optional<std::int64_t>> Count(const toml::table& t, const char* key,
+                                          const std::string& where) {
   const toml::node* node = t.get(key);
   if (node == nullptr) return std::optional<std::int64_t>();
   auto v = node->value_exact<std::int64_t>();
   if (!v || *v <= 0) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {} must be a positive integer", where, key));
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("{}: {} must be a positive integer", where, key));
   }
   return std::optional<std::int64_t>(*v);
 }
@@ -131,17 +138,25 @@ Result<ModelCatalog> ModelCatalog::Parse(std::string_view toml_text, std::string
         if (auto s = alias.value<std::string>()) m.aliases.push_back(*s);
       }
     }
-    if (*ctx) m.context_window = **ctx;
-    else if (is_new) m.context_window = catalog.fallback_context_window_;
-    if (*max_out) m.max_output = **max_out;
-    else if (is_new) m.max_output = catalog.fallback_max_output_;
+    if (*ctx)
+      m.context_window = **ctx;
+    else if (is_new)
+      m.context_window = catalog.fallback_context_window_;
+    if (*max_out)
+      m.max_output = **max_out;
+    else if (is_new)
+      m.max_output = catalog.fallback_max_output_;
     if (*in) m.input = **in;
     if (*out) m.output = **out;
     // A cache price left out is charged at the input price: an over-estimate, never an under.
-    if (*cr) m.cache_read = **cr;
-    else if (is_new) m.cache_read = m.input;
-    if (*cw) m.cache_write = **cw;
-    else if (is_new) m.cache_write = m.input;
+    if (*cr)
+      m.cache_read = **cr;
+    else if (is_new)
+      m.cache_read = m.input;
+    if (*cw)
+      m.cache_write = **cw;
+    else if (is_new)
+      m.cache_write = m.input;
   }
   return catalog;
 }
@@ -156,10 +171,14 @@ Result<ModelCatalog> ModelCatalog::Load(const std::filesystem::path& user_file) 
   std::error_code ec;
   if (user_file.empty() || !std::filesystem::exists(user_file, ec)) return base;
   std::ifstream in(user_file, std::ios::binary);
-  if (!in) return Fail(ErrorCode::kIo, fmt::format("reading models file {}: cannot open it", user_file.string()));
+  if (!in)
+    return Fail(ErrorCode::kIo,
+                fmt::format("reading models file {}: cannot open it", user_file.string()));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) return Fail(ErrorCode::kIo, fmt::format("reading models file {}: read failed", user_file.string()));
+  if (in.bad())
+    return Fail(ErrorCode::kIo,
+                fmt::format("reading models file {}: read failed", user_file.string()));
   return Parse(text.str(), user_file.string(), &base);
 }
 
@@ -178,7 +197,8 @@ const ModelInfo* ModelCatalog::FindExact(std::string_view lowered) const {
 ModelInfo ModelCatalog::Find(std::string_view model) const {
   std::string name = Lower(model);
   std::vector<std::string> candidates = {name};
-  if (auto slash = name.rfind('/'); slash != std::string::npos) candidates.push_back(name.substr(slash + 1));
+  if (auto slash = name.rfind('/'); slash != std::string::npos)
+    candidates.push_back(name.substr(slash + 1));
   for (std::size_t i = 0, n = candidates.size(); i < n; ++i) {
     for (auto& stripped : SuffixStripped(candidates[i])) candidates.push_back(std::move(stripped));
   }
@@ -194,7 +214,8 @@ ModelInfo ModelCatalog::Find(std::string_view model) const {
 }
 
 double Cost(const Usage& usage, const ModelInfo& model) {
-  return (static_cast<double>(usage.input) * model.input + static_cast<double>(usage.output) * model.output +
+  return (static_cast<double>(usage.input) * model.input +
+          static_cast<double>(usage.output) * model.output +
           static_cast<double>(usage.cache_read) * model.cache_read +
           static_cast<double>(usage.cache_write) * model.cache_write) /
          1'000'000.0;

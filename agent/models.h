@@ -24,8 +24,8 @@ namespace intern::agent {
 std::string_view EmbeddedModelsToml();
 
 struct ModelInfo {
-  std::string id;          // the table's id, or the name asked for when unknown
-  std::string provider;    // "anthropic", "openai", ...; "" when unknown
+  std::string id;        // the table's id, or the name asked for when unknown
+  std::string provider;  // "anthropic", "openai", ...; "" when unknown
   std::int64_t context_window = 0;
   std::int64_t max_output = 0;
   // USD per million tokens.

@@ -29,7 +29,8 @@ std::vector<Message> Conversation(int n) {
   return m;
 }
 
-TEST_CASE("the estimate adds the characters since the last report at the calibrated rate, rounded up") {
+TEST_CASE(
+    "the estimate adds the characters since the last report at the calibrated rate, rounded up") {
   CHECK(EstimateTokens(1000, 400, 4.0) == 1100);
   CHECK(EstimateTokens(1000, 401, 4.0) == 1101);
   CHECK(EstimateTokens(0, 0, 3.5) == 0);
@@ -67,8 +68,13 @@ TEST_CASE("keeping more turns than exist leaves nothing to summarise") {
 }
 
 TEST_CASE("a kept tool result pulls its tool_use into the tail even across an inserted message") {
-  std::vector<Message> m = {Message::System("sys"), Message::User("task"), Use({"a"}), Results({"a"}),
-                            Use({"b"}), Message::User("guard: you are repeating yourself"), Results({"b"}),
+  std::vector<Message> m = {Message::System("sys"),
+                            Message::User("task"),
+                            Use({"a"}),
+                            Results({"a"}),
+                            Use({"b"}),
+                            Message::User("guard: you are repeating yourself"),
+                            Results({"b"}),
                             Message::Assistant("ok")};
   // Turn starts: 2, 4, 5, 7. Keeping 2 turns would start the tail at 5 (the guard), whose
   // following tool result answers the tool_use at 4: the tail must begin at 4.
@@ -77,10 +83,16 @@ TEST_CASE("a kept tool result pulls its tool_use into the tail even across an in
 }
 
 TEST_CASE("parallel tool calls of one turn stay together with all their results") {
-  Message anthropic_style{Role::kUser, {ToolResultBlock{"p1", "r1", false}, ToolResultBlock{"p2", "r2", false},
-                                        ToolResultBlock{"p3", "r3", true}}};
-  std::vector<Message> m = {Message::System("sys"), Message::User("task"), Use({"x"}), Results({"x"}),
-                            Use({"p1", "p2", "p3"}), anthropic_style, Message::Assistant("next")};
+  Message anthropic_style{Role::kUser,
+                          {ToolResultBlock{"p1", "r1", false}, ToolResultBlock{"p2", "r2", false},
+                           ToolResultBlock{"p3", "r3", true}}};
+  std::vector<Message> m = {Message::System("sys"),
+                            Message::User("task"),
+                            Use({"x"}),
+                            Results({"x"}),
+                            Use({"p1", "p2", "p3"}),
+                            anthropic_style,
+                            Message::Assistant("next")};
   // A user message carrying tool results is not a turn start: turns start at 2, 4, 6.
   auto keep1 = PlanCompaction(m, 1);
   CHECK(keep1.tail_begin == 6);
@@ -88,9 +100,10 @@ TEST_CASE("parallel tool calls of one turn stay together with all their results"
   CHECK(keep2.tail_begin == 4);
 }
 
-TEST_CASE("a tail whose first turn is followed by a late tool result extends back to its tool_use") {
-  std::vector<Message> m = {Message::User("task"), Use({"a", "b"}), Results({"a"}), Message::User("note"),
-                            Results({"b"})};
+TEST_CASE(
+    "a tail whose first turn is followed by a late tool result extends back to its tool_use") {
+  std::vector<Message> m = {Message::User("task"), Use({"a", "b"}), Results({"a"}),
+                            Message::User("note"), Results({"b"})};
   // Turn starts: 1, 3. Keeping one turn starts at the note, whose following result answers b.
   auto plan = PlanCompaction(m, 1);
   CHECK(plan.prefix_end == 1);
@@ -142,7 +155,8 @@ std::vector<std::string> RunLadder(LadderOutcome always, int max_attempts) {
   return actions;
 }
 
-TEST_CASE("fall-back ladder: summarise, then replace bodies, then context_exhausted, never looping") {
+TEST_CASE(
+    "fall-back ladder: summarise, then replace bodies, then context_exhausted, never looping") {
   CHECK(RunLadder(LadderOutcome::kFits, 2) == std::vector<std::string>{"summarise", "send"});
   CHECK(RunLadder(LadderOutcome::kStillTooLarge, 2) ==
         std::vector<std::string>{"summarise", "replace_bodies", "context_exhausted"});
@@ -152,7 +166,8 @@ TEST_CASE("fall-back ladder: summarise, then replace bodies, then context_exhaus
         std::vector<std::string>{"replace_bodies", "context_exhausted"});
 }
 
-TEST_CASE("the ladder recovers when replacing bodies is enough, and a finished episode stays finished") {
+TEST_CASE(
+    "the ladder recovers when replacing bodies is enough, and a finished episode stays finished") {
   LadderState s;
   auto a = NextLadderStep(s, LadderOutcome::kStart);
   auto b = NextLadderStep(a.next, LadderOutcome::kStillTooLarge);
@@ -163,10 +178,12 @@ TEST_CASE("the ladder recovers when replacing bodies is enough, and a finished e
 }
 
 std::vector<DigestEntry> Ledger() {
-  return {{"ev-1", "Gemma 3n", "license", "Gemma Terms of Use", "https://ai.google.dev/gemma/terms"},
-          {"ev-2", "SmolVLM2", "parameters", "2.2B", "https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct"},
-          {"ev-3", "Gemma 3n", "", "model card\nwith two lines", ""},
-          {"ev-4", "", "", "search hits for \"edge vlm\"", "search:edge vlm"}};
+  return {
+      {"ev-1", "Gemma 3n", "license", "Gemma Terms of Use", "https://ai.google.dev/gemma/terms"},
+      {"ev-2", "SmolVLM2", "parameters", "2.2B",
+       "https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct"},
+      {"ev-3", "Gemma 3n", "", "model card\nwith two lines", ""},
+      {"ev-4", "", "", "search hits for \"edge vlm\"", "search:edge vlm"}};
 }
 
 TEST_CASE("the ledger digest groups by subject and lists every id") {
@@ -191,7 +208,8 @@ TEST_CASE("ledger records become digest entries: facts by field, other kinds by 
   fact.draft.value = "Apache-2.0";
   fact.draft.source_url = "https://huggingface.co/x";
   CHECK(LedgerDigest({DigestEntryFrom(fact)}) ==
-        "Evidence ledger (1 record):\n[SmolVLM2]\n- ev-7 license = Apache-2.0 (https://huggingface.co/x)\n");
+        "Evidence ledger (1 record):\n[SmolVLM2]\n- ev-7 license = Apache-2.0 "
+        "(https://huggingface.co/x)\n");
   tools::EvidenceRecord page = fact;
   page.id = "ev-8";
   page.draft.kind = "page";
@@ -203,7 +221,8 @@ TEST_CASE("ledger records become digest entries: facts by field, other kinds by 
 TEST_CASE("a digest of many long records still names every id") {
   std::vector<DigestEntry> many;
   for (int i = 0; i < 200; ++i) {
-    many.push_back({"ev-" + std::to_string(i), "S" + std::to_string(i % 7), "f", std::string(1000, 'v'), "u"});
+    many.push_back(
+        {"ev-" + std::to_string(i), "S" + std::to_string(i % 7), "f", std::string(1000, 'v'), "u"});
   }
   std::string digest = LedgerDigest(many, 40);
   for (const auto& e : many) {
@@ -215,7 +234,8 @@ TEST_CASE("a digest of many long records still names every id") {
 
 ResearchSummary Sample() {
   return {{"Gemma 3n", "SmolVLM2"},
-          {{"Gemma 3n ships under the Gemma Terms of Use", {"ev-1"}}, {"SmolVLM2 has 2.2B parameters", {"ev-2"}}},
+          {{"Gemma 3n ships under the Gemma Terms of Use", {"ev-1"}},
+           {"SmolVLM2 has 2.2B parameters", {"ev-2"}}},
           {"Which runs faster on a phone?"},
           {"https://ai.google.dev/gemma/terms"},
           "Licences done; benchmarks next."};
@@ -253,10 +273,12 @@ TEST_CASE("summary parsing is lenient about headings, bullets and id placement")
   CHECK(ParseSummary("no structure at all") == ResearchSummary{});
 }
 
-TEST_CASE("a summary that drops evidence ids is repaired by appending the digest of the missing ones") {
+TEST_CASE(
+    "a summary that drops evidence ids is repaired by appending the digest of the missing ones") {
   std::string repaired = RepairSummary(Sample(), Ledger());
   CHECK(repaired.find(RenderSummary(Sample())) == 0);
-  CHECK(repaired.find("Evidence not cited above:\nEvidence ledger (2 records):") != std::string::npos);
+  CHECK(repaired.find("Evidence not cited above:\nEvidence ledger (2 records):") !=
+        std::string::npos);
   for (const auto& e : Ledger()) {
     INFO(e.id);
     CHECK(repaired.find(e.id) != std::string::npos);

@@ -7,8 +7,8 @@
 namespace intern::agent {
 namespace {
 
-StepSummary Call(const std::string& tool, const std::string& args, const std::string& result, bool is_error = false,
-                 int evidence = 0) {
+StepSummary Call(const std::string& tool, const std::string& args, const std::string& result,
+                 bool is_error = false, int evidence = 0) {
   StepSummary s;
   s.calls.push_back(SummariseToolCall(tool, args, result, is_error));
   s.had_tool_call = true;
@@ -17,7 +17,9 @@ StepSummary Call(const std::string& tool, const std::string& args, const std::st
 }
 
 // A distinct, successful call that adds evidence: the healthy step.
-StepSummary Fresh(int n) { return Call("web_search", "{\"q\":\"topic " + std::to_string(n) + "\"}", "r", false, 1); }
+StepSummary Fresh(int n) {
+  return Call("web_search", "{\"q\":\"topic " + std::to_string(n) + "\"}", "r", false, 1);
+}
 
 StepSummary TextOnly(bool draft = false) {
   StepSummary s;
@@ -51,13 +53,18 @@ struct Case {
 };
 
 std::vector<Case> Table() {
-  auto poll = [](int i) { return Call("job_status", R"({"id":7})", "running " + std::to_string(i) + "%"); };
+  auto poll = [](int i) {
+    return Call("job_status", R"({"id":7})", "running " + std::to_string(i) + "%");
+  };
   StepSummary parallel1;
-  parallel1.calls = {SummariseToolCall("a", "{}", "x", false), SummariseToolCall("b", "{}", "y", false)};
+  parallel1.calls = {SummariseToolCall("a", "{}", "x", false),
+                     SummariseToolCall("b", "{}", "y", false)};
   StepSummary parallel2;
-  parallel2.calls = {SummariseToolCall("b", "{}", "y", false), SummariseToolCall("a", "{}", "x", false)};
+  parallel2.calls = {SummariseToolCall("b", "{}", "y", false),
+                     SummariseToolCall("a", "{}", "x", false)};
   std::vector<StepSummary> stagnant8, stagnant7, evidence_at_5;
-  for (int i = 0; i < 8; ++i) stagnant8.push_back(Call("web_search", "{\"q\":" + std::to_string(i) + "}", "r"));
+  for (int i = 0; i < 8; ++i)
+    stagnant8.push_back(Call("web_search", "{\"q\":" + std::to_string(i) + "}", "r"));
   stagnant7.assign(stagnant8.begin(), stagnant8.begin() + 7);
   evidence_at_5 = stagnant8;
   evidence_at_5[4].new_evidence = 2;
@@ -68,29 +75,37 @@ std::vector<Case> Table() {
       {"same call thrice with the same result", {A(), A(), A()}, DoomPattern::kRepeatedCall},
       {"polling the same call with changing results", {poll(1), poll(2), poll(3)}, std::nullopt},
       {"same call twice", {A(), A()}, std::nullopt},
-      {"same call thrice after healthy steps", {Fresh(1), Fresh(2), A(), A(), A()}, DoomPattern::kRepeatedCall},
+      {"same call thrice after healthy steps",
+       {Fresh(1), Fresh(2), A(), A(), A()},
+       DoomPattern::kRepeatedCall},
       {"same call, broken by another call", {A(), A(), B(), A()}, std::nullopt},
       {"args differing only in key order and whitespace",
        {Call("f", R"({"a":1,"b":[1,2]})", "r"), Call("f", R"({ "b": [1, 2], "a": 1 })", "r"),
         Call("f", "{\n\"b\":[1,2],\"a\":1}\n", "r")},
        DoomPattern::kRepeatedCall},
       {"args differing only in number spelling",
-       {Call("f", R"({"n":1})", "r"), Call("f", R"({"n":1.0})", "r"), Call("f", R"({"n":1e0})", "r")},
+       {Call("f", R"({"n":1})", "r"), Call("f", R"({"n":1.0})", "r"),
+        Call("f", R"({"n":1e0})", "r")},
        DoomPattern::kRepeatedCall},
-      {"same tool with different args", {Call("f", R"({"n":1})", "r"), Call("f", R"({"n":2})", "r"),
-                                         Call("f", R"({"n":3})", "r")},
+      {"same tool with different args",
+       {Call("f", R"({"n":1})", "r"), Call("f", R"({"n":2})", "r"), Call("f", R"({"n":3})", "r")},
        std::nullopt},
-      {"parallel calls in a different order are the same step", {parallel1, parallel2, parallel1},
+      {"parallel calls in a different order are the same step",
+       {parallel1, parallel2, parallel1},
        DoomPattern::kRepeatedCall},
-      {"a forced re-plan turn does not break a repeat", {A(), A(), Replan(), A()}, DoomPattern::kRepeatedCall},
+      {"a forced re-plan turn does not break a repeat",
+       {A(), A(), Replan(), A()},
+       DoomPattern::kRepeatedCall},
       {"cycle A,B,A,B", {A(), B(), A(), B()}, DoomPattern::kCycle},
       {"cycle A,B,C,A,B,C", {A(), B(), C(), A(), B(), C()}, DoomPattern::kCycle},
-      {"cycle of five repeated twice", {A(), B(), C(), D(), E(), A(), B(), C(), D(), E()}, DoomPattern::kCycle},
+      {"cycle of five repeated twice",
+       {A(), B(), C(), D(), E(), A(), B(), C(), D(), E()},
+       DoomPattern::kCycle},
       {"cycle A,B,B,A,B,B", {A(), B(), B(), A(), B(), B()}, DoomPattern::kCycle},
       {"cycle of six is too long to count",
-       {WithEvidence(A()), WithEvidence(B()), WithEvidence(C()), WithEvidence(D()), WithEvidence(E()),
-        WithEvidence(F()), WithEvidence(A()), WithEvidence(B()), WithEvidence(C()), WithEvidence(D()),
-        WithEvidence(E()), WithEvidence(F())},
+       {WithEvidence(A()), WithEvidence(B()), WithEvidence(C()), WithEvidence(D()),
+        WithEvidence(E()), WithEvidence(F()), WithEvidence(A()), WithEvidence(B()),
+        WithEvidence(C()), WithEvidence(D()), WithEvidence(E()), WithEvidence(F())},
        std::nullopt},
       {"A,B,A,C is no cycle", {A(), B(), A(), C()}, std::nullopt},
       {"cycle seen only once and a half", {A(), B(), C(), A(), B()}, std::nullopt},
@@ -100,28 +115,38 @@ std::vector<Case> Table() {
         Call("fetch_url", R"({"url":"u"})", "503 from server", true)},
        DoomPattern::kRepeatedFailure},
       {"same failing call with the same error is reported as a failure",
-       {Call("f", "{}", "boom", true), Call("f", "{}", "boom", true), Call("f", "{}", "boom", true)},
+       {Call("f", "{}", "boom", true), Call("f", "{}", "boom", true),
+        Call("f", "{}", "boom", true)},
        DoomPattern::kRepeatedFailure},
       {"failing three times with other calls in between",
-       {Call("f", "{}", "e1", true), Fresh(1), Call("f", "{}", "e2", true), Fresh(2), Call("f", "{}", "e3", true)},
+       {Call("f", "{}", "e1", true), Fresh(1), Call("f", "{}", "e2", true), Fresh(2),
+        Call("f", "{}", "e3", true)},
        DoomPattern::kRepeatedFailure},
-      {"failing twice then success", {Call("f", "{}", "e1", true), Call("f", "{}", "e2", true), Call("f", "{}", "ok")},
+      {"failing twice then success",
+       {Call("f", "{}", "e1", true), Call("f", "{}", "e2", true), Call("f", "{}", "ok")},
        std::nullopt},
       {"failing twice, success, failing twice",
        {Call("f", "{}", "e1", true), Call("f", "{}", "e2", true), Call("f", "{}", "ok", false, 1),
         Call("f", "{}", "e3", true), Call("f", "{}", "e4", true)},
        std::nullopt},
       {"failures of different args do not add up",
-       {Call("f", R"({"a":1})", "e", true), Call("f", R"({"a":2})", "e", true), Call("f", R"({"a":3})", "e", true)},
+       {Call("f", R"({"a":1})", "e", true), Call("f", R"({"a":2})", "e", true),
+        Call("f", R"({"a":3})", "e", true)},
        std::nullopt},
       {"eight iterations without evidence or draft progress", stagnant8, DoomPattern::kStagnation},
       {"seven iterations without evidence", stagnant7, std::nullopt},
       {"evidence at step 5 resets stagnation", evidence_at_5, std::nullopt},
       {"draft progress at step 8 resets stagnation", draft_at_8, std::nullopt},
-      {"three text-only turns", {Fresh(1), TextOnly(), TextOnly(), TextOnly()}, DoomPattern::kNoToolCalls},
+      {"three text-only turns",
+       {Fresh(1), TextOnly(), TextOnly(), TextOnly()},
+       DoomPattern::kNoToolCalls},
       {"two text-only turns", {Fresh(1), TextOnly(), TextOnly()}, std::nullopt},
-      {"text-only turns with draft progress", {TextOnly(), TextOnly(true), TextOnly()}, std::nullopt},
-      {"text-only turns broken by a tool call", {TextOnly(), TextOnly(), Fresh(1), TextOnly()}, std::nullopt},
+      {"text-only turns with draft progress",
+       {TextOnly(), TextOnly(true), TextOnly()},
+       std::nullopt},
+      {"text-only turns broken by a tool call",
+       {TextOnly(), TextOnly(), Fresh(1), TextOnly()},
+       std::nullopt},
       {"empty history", {}, std::nullopt},
   };
 }
@@ -144,14 +169,17 @@ TEST_CASE("doom-loop table: each history fires exactly the expected pattern or n
 TEST_CASE("a detection names the pattern and the repeated call") {
   auto rep = DetectDoomLoop({A(), A(), A()});
   REQUIRE(rep);
-  CHECK(rep->description ==
-        R"(repeated_call: the same call 3 times in a row with the same result: web_search {"q":"gemma"})");
+  CHECK(
+      rep->description ==
+      R"(repeated_call: the same call 3 times in a row with the same result: web_search {"q":"gemma"})");
   auto cyc = DetectDoomLoop({A(), B(), A(), B()});
   REQUIRE(cyc);
-  CHECK(cyc->description ==
-        R"(cycle: a cycle of 2 calls repeated twice: web_search {"q":"gemma"} -> fetch_url {"url":"https://x.test"})");
-  auto fail = DetectDoomLoop({Call("f", R"({"a":1})", "x", true), Call("f", R"({"a":1})", "y", true),
-                              Call("f", R"({"a":1})", "z", true)});
+  CHECK(
+      cyc->description ==
+      R"(cycle: a cycle of 2 calls repeated twice: web_search {"q":"gemma"} -> fetch_url {"url":"https://x.test"})");
+  auto fail =
+      DetectDoomLoop({Call("f", R"({"a":1})", "x", true), Call("f", R"({"a":1})", "y", true),
+                      Call("f", R"({"a":1})", "z", true)});
   REQUIRE(fail);
   CHECK(fail->description == R"(repeated_failure: the same call failed 3 times: f {"a":1})");
   auto text = DetectDoomLoop({TextOnly(), TextOnly(), TextOnly()});
@@ -185,8 +213,8 @@ TEST_CASE("escalation ladder: guard, then re-plan, then stuck, each re-establish
     actions.push_back(EscalationActionName(d.action));
     state = d.next;
   }
-  CHECK(actions == std::vector<std::string>{"continue", "continue", "guard", "continue", "continue", "replan",
-                                            "continue", "continue", "stop", "stop"});
+  CHECK(actions == std::vector<std::string>{"continue", "continue", "guard", "continue", "continue",
+                                            "replan", "continue", "continue", "stop", "stop"});
   CHECK(state.level == 3);
   CHECK(state.last_pattern == "repeated_call");
 }
@@ -265,8 +293,9 @@ TEST_CASE("escalation state JSON is read leniently but must be an object") {
 }
 
 TEST_CASE("a step summary pairs each tool_use with its result by id") {
-  Message assistant{Role::kAssistant,
-                    {ToolUseBlock{"t1", "web_search", R"({"q": "a"})"}, ToolUseBlock{"t2", "fetch_url", "{}"}}};
+  Message assistant{
+      Role::kAssistant,
+      {ToolUseBlock{"t1", "web_search", R"({"q": "a"})"}, ToolUseBlock{"t2", "fetch_url", "{}"}}};
   std::vector<Message> results = {Message::ToolResults({ToolResultBlock{"t2", "404", true}}),
                                   Message::ToolResults({ToolResultBlock{"t1", "hits", false}})};
   StepSummary s = SummariseStep(assistant, results, 2, false);

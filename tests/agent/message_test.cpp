@@ -51,7 +51,8 @@ TEST_CASE("messages round-trip through storage JSON unchanged, tool input byte f
       Message::System("You research tools."),
       Message::User("Compare A and B"),
       AssistantWithCalls(),
-      Message::ToolResults({ToolResultBlock{"t1", "results...", false}, ToolResultBlock{"t2", "404", true}}),
+      Message::ToolResults(
+          {ToolResultBlock{"t1", "results...", false}, ToolResultBlock{"t2", "404", true}}),
   };
   std::string text = MessagesToJson(conversation);
   auto back = MessagesFromJson(text);
@@ -92,7 +93,8 @@ TEST_CASE("storage JSON that is broken or names an unknown role fails with a sen
 TEST_CASE("dumping a message replaces invalid UTF-8 instead of failing") {
   Message m = Message::User(std::string("caf\xC3") + "!");
   std::string text = MessageToJson(m);
-  CHECK(text == "{\"content\":[{\"text\":\"caf\xEF\xBF\xBD!\",\"type\":\"text\"}],\"role\":\"user\"}");
+  CHECK(text ==
+        "{\"content\":[{\"text\":\"caf\xEF\xBF\xBD!\",\"type\":\"text\"}],\"role\":\"user\"}");
   auto back = MessageFromJson(text);
   REQUIRE(back.ok());
   CHECK(back->Text() == "caf\xEF\xBF\xBD!");

@@ -1,8 +1,9 @@
 #include "agent/models.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <unistd.h>
 
 namespace intern::agent {
 namespace {
@@ -28,8 +29,18 @@ TEST_CASE("the built-in models.toml parses and every entry names its source and 
 
 TEST_CASE("a built-in entry carries the documented figures") {
   ModelInfo m = ModelCatalog::Embedded().Find("claude-opus-5-5");
-  CHECK(m == ModelInfo{"claude-opus-5-5", "anthropic", 1000000, 128000, 4.0, 20.0, 0.20, 5.0, {},
-                       m.source, "2026-11-21", true});
+  CHECK(m == ModelInfo{"claude-opus-5-5",
+                       "anthropic",
+                       1000000,
+                       128000,
+                       4.0,
+                       20.0,
+                       0.20,
+                       5.0,
+                       {},
+                       m.source,
+                       "2026-11-21",
+                       true});
 }
 
 TEST_CASE("lookup accepts aliases, any case, a provider prefix and dated or -latest suffixes") {
@@ -73,7 +84,8 @@ TEST_CASE("cost prices input, output, cache reads and cache writes each at their
 }
 
 TEST_CASE("cache prices left out are charged at the input price") {
-  auto c = ModelCatalog::Parse("[models.m]\nprovider = \"x\"\ninput = 2.0\noutput = 8.0\n", "t.toml");
+  auto c =
+      ModelCatalog::Parse("[models.m]\nprovider = \"x\"\ninput = 2.0\noutput = 8.0\n", "t.toml");
   REQUIRE(c.ok());
   ModelInfo m = c->Find("m");
   CHECK(m.cache_read == 2.0);
@@ -86,7 +98,8 @@ TEST_CASE("a user file overrides single fields of an entry and adds new entries"
   auto merged = ModelCatalog::Parse(
       "[fallback]\ncontext_window = 8192\n"
       "[models.claude-opus-5-5]\ninput = 3.0\n"
-      "[models.\"qwen3:8b\"]\nprovider = \"openai\"\ncontext_window = 40960\naliases = [\"qwen3\"]\n",
+      "[models.\"qwen3:8b\"]\nprovider = \"openai\"\ncontext_window = 40960\naliases = "
+      "[\"qwen3\"]\n",
       "user.toml", &base);
   REQUIRE(merged.ok());
   ModelInfo opus = merged->Find("claude-opus-5-5");
@@ -123,7 +136,8 @@ TEST_CASE("bad models files fail with a sentence naming the file and the field")
 }
 
 TEST_CASE("loading merges an existing user file and ignores a missing one") {
-  auto dir = std::filesystem::temp_directory_path() / ("intern-models-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("intern-models-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   auto missing = ModelCatalog::Load(dir / "absent.toml");
   REQUIRE(missing.ok());
@@ -141,7 +155,8 @@ TEST_CASE("loading merges an existing user file and ignores a missing one") {
   }
   auto broken = ModelCatalog::Load(dir / "broken.toml");
   REQUIRE_FALSE(broken.ok());
-  CHECK(broken.message() == (dir / "broken.toml").string() + ": models.x: input must be a number >= 0");
+  CHECK(broken.message() ==
+        (dir / "broken.toml").string() + ": models.x: input must be a number >= 0");
   std::filesystem::remove_all(dir);
 }
 
