@@ -4,9 +4,8 @@
 //
 //   stop        iterations >= max_iterations                      -> status capped
 //               tokens >= budget_tokens or usd >= budget_usd      -> status over_budget
-//               a final turn was already taken                    -> capped or over_budget,
-//                                                                    whichever caused the final
-//                                                                    turn
+//               a final turn was already taken                    -> capped or over_budget
+//                                                                    (what caused that turn)
 //   final_turn  one iteration left (iterations == max_iterations - 1), or tokens or USD at 90%
 //               of their budget or more: the model gets one turn with only submit_draft
 //   continue    otherwise
