@@ -1,0 +1,21 @@
+# cmake -DIN=file -DOUT=file.cpp -DNAMESPACE=ns -DNAME=Function -P embed_text.cmake
+# Writes a C++ function `std::string_view NAMESPACE::NAME()` returning the bytes of IN, as raw
+# string literals split in 16 kB pieces (compilers limit a single literal's length).
+file(READ ${IN} text)
+string(LENGTH "${text}" len)
+set(body "// Generated from ${IN} by cmake/embed_text.cmake. Do not edit.\n")
+string(APPEND body "#include <string_view>\n\nnamespace ${NAMESPACE} {\nnamespace {\nconst char kText[] =\n")
+set(pos 0)
+while(pos LESS len)
+  string(SUBSTRING "${text}" ${pos} 16000 piece)
+  string(APPEND body "R\"intern_embed(${piece})intern_embed\"\n")
+  math(EXPR pos "${pos} + 16000")
+endwhile()
+if(len EQUAL 0)
+  string(APPEND body "\"\"\n")
+endif()
+string(APPEND body ";\n}  // namespace\n\n")
+string(APPEND body "std::string_view ${NAME}() { return std::string_view(kText, sizeof(kText) - 1); }\n\n")
+string(APPEND body "}  // namespace ${NAMESPACE}\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
