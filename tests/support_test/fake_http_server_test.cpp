@@ -241,6 +241,20 @@ TEST_CASE("an SSE response writes its pieces as chunks with the delays between t
   CHECK(client.ReadUntil("0\r\n\r\n").data == "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n");
 }
 
+TEST_CASE("a truncated SSE response sends its events, then closes without the 0-chunk") {
+  FakeHttpServer server;
+  server.On("POST", "/v1/messages",
+            {FakeResponse::Sse({{SseFrame("message_start", "{}")}, {SseFrame("ping", "{}")}})
+                 .WithFault(Fault::TruncateChunked())});
+  RawClient client;
+  REQUIRE(client.Connect(server.port()) == "");
+  REQUIRE(client.Write(RawRequest("POST", "/v1/messages", "", "{}")) == "");
+  RawResponse response = client.ReadResponse();
+  CHECK(response.chunked);
+  CHECK(response.body == "event: message_start\ndata: {}\n\nevent: ping\ndata: {}\n\n");
+  CHECK(response.error == "eof");
+}
+
 TEST_CASE("SseFrame writes an event line and one data line per line of data") {
   CHECK(SseFrame("message_start", R"({"a":1})") == "event: message_start\ndata: {\"a\":1}\n\n");
   CHECK(SseFrame("", "[DONE]") == "data: [DONE]\n\n");
