@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -101,8 +102,10 @@ class Merger {
     try {
       root = toml::parse(text.str(), path.string());
     } catch (const toml::parse_error& e) {
-      throw Error(fmt::format("{}:{}:{}: {}", path.string(), e.source().begin.line,
-                              e.source().begin.column, e.description()));
+      std::string detail(e.description());
+      if (!detail.empty()) detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
+      throw Error(fmt::format("{}:{}:{}: invalid TOML: {}", path.string(), e.source().begin.line,
+                              e.source().begin.column, detail));
     }
     file_ = path.string();
     base_ = path.parent_path();
