@@ -9,10 +9,11 @@
 //                                           key, plus conventional names (OPENAI_API_KEY, ...)
 //   flags                                   origin "flag -c": `-c KEY=VALUE`
 //
-// Every key, its type, default, allowed range, documentation and environment variables live in
-// one table (config/registry.h); config/default.toml is rendered from that table and a test
-// fails when the two drift. Each field below carries its default in place; the registry is the
-// source of truth for ranges and documentation (`intern config show`, config/default.toml).
+// Every key's type, allowed range, documentation and environment variables live in one table
+// (config/registry.h); config/default.toml is rendered from that table and a test fails when
+// the two drift. Defaults are the in-place initialisers below and nowhere else: the registry
+// reads them from a default-constructed Config. Field names follow the dotted keys except where
+// a key is a C++ keyword (providers.default -> default_provider, publish.auto -> auto_publish).
 //
 // Load() never changes process state and reads the environment only from LoadOptions::env, so
 // tests pass their own. Config is a plain value: copy it freely, share it read-only between

@@ -146,6 +146,10 @@ class Merger {
       key.erase(0, key.find_first_not_of(" \t"));
       key.erase(key.find_last_not_of(" \t") + 1);
       const KeySpec* spec = FindKey(key);
+      if (!spec && IsSection(key)) {
+        throw UsageError(fmt::format("-c: \"{}\" is a section; name one of its keys, like \"{}\"",
+                                     key, FirstKeyIn(key)));
+      }
       if (!spec) throw UsageError("-c: " + UnknownKey(key, false));
       Result<Value> value = ParseText(*spec, std::string_view(flag).substr(equals + 1));
       std::string problem = value ? CheckValue(*spec, *value).value_or("") : value.message();
@@ -183,9 +187,17 @@ class Merger {
     return value;
   }
 
+  static std::string FirstKeyIn(const std::string& section) {
+    for (const KeySpec& spec : Keys()) {
+      if (spec.path.starts_with(section + ".")) return spec.path;
+    }
+    return section;
+  }
+
   static std::string UnknownKey(const std::string& path, bool is_table) {
     std::string suggestion = SuggestKey(path, is_table);
-    if (suggestion.empty()) suggestion = SuggestKey(path, !is_table);
+    if (suggestion.empty() || suggestion == path) suggestion = SuggestKey(path, !is_table);
+    if (suggestion == path) suggestion.clear();
     std::string what = is_table ? "section" : "key";
     if (suggestion.empty()) return fmt::format("unknown {} \"{}\"", what, path);
     return fmt::format("unknown {} \"{}\" (did you mean \"{}\"?)", what, path, suggestion);
@@ -224,7 +236,7 @@ class Merger {
       case KeyType::kString:
       case KeyType::kPath:
       case KeyType::kUrl:
-        if (auto s = node.value<std::string>(); s && node.is_string()) value = *s; else not_type();
+        if (node.is_string()) value = node.as_string()->get(); else not_type();
         break;
       case KeyType::kInt:
         if (node.is_integer()) value = node.as_integer()->get(); else not_type();

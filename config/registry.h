@@ -39,7 +39,7 @@ using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<
 struct KeySpec {
   std::string path;  // dotted: "agent.max_iterations"
   KeyType type = KeyType::kString;
-  Value default_value;
+  Value default_value;  // read from a default-constructed Config (config.h holds the defaults)
   std::string doc;   // one line, for default.toml and `config init`
   // Environment variables that set this key, lowest precedence first. The last one is always
   // the generic INTERN_<PATH> name (dots become underscores, upper case).

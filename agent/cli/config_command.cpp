@@ -55,11 +55,37 @@ nlohmann::ordered_json ShownJson(const config::KeySpec& spec, const config::Valu
   return std::visit(Visitor{}, value);
 }
 
-void Show(CliContext& ctx, bool json) {
+// True when `key` is `prefix` or lies under it ("agent" holds "agent.max_iterations").
+bool Under(const std::string& key, const std::string& prefix) {
+  return prefix.empty() || key == prefix ||
+         (key.size() > prefix.size() && key.starts_with(prefix) && key[prefix.size()] == '.');
+}
+
+// The keys `config show PREFIX` prints; a prefix matching nothing is a usage error.
+std::vector<const config::KeySpec*> Selected(const std::string& prefix) {
+  std::vector<const config::KeySpec*> keys;
+  for (const config::KeySpec& spec : config::Keys()) {
+    if (Under(spec.path, prefix)) keys.push_back(&spec);
+  }
+  if (keys.empty()) {
+    std::string suggestion = config::SuggestKey(prefix, true);
+    if (suggestion.empty()) suggestion = config::SuggestKey(prefix, false);
+    throw UsageError(suggestion.empty()
+                         ? fmt::format("no config key is named \"{}\" or lies under it", prefix)
+                         : fmt::format("no config key is named \"{}\" or lies under it (did you "
+                                       "mean \"{}\"?)",
+                                       prefix, suggestion));
+  }
+  return keys;
+}
+
+void Show(CliContext& ctx, const std::string& prefix, bool json) {
+  std::vector<const config::KeySpec*> keys = Selected(prefix);
   const config::Config& cfg = LoadConfig(ctx);
   if (json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::object();
-    for (const config::KeySpec& spec : config::Keys()) {
+    for (const config::KeySpec* key : keys) {
+      const config::KeySpec& spec = *key;
       config::Value value = spec.get(cfg);
       nlohmann::ordered_json entry = {{"value", ShownJson(spec, value)},
                                       {"origin", std::string(cfg.OriginOf(spec.path))}};
@@ -72,10 +98,10 @@ void Show(CliContext& ctx, bool json) {
   }
   std::vector<std::pair<std::string, std::string_view>> lines;
   std::size_t width = 0;
-  for (const config::KeySpec& spec : config::Keys()) {
-    std::string line = spec.path + " = " + ShownText(spec, spec.get(cfg));
+  for (const config::KeySpec* spec : keys) {
+    std::string line = spec->path + " = " + ShownText(*spec, spec->get(cfg));
     width = std::max(width, std::min<std::size_t>(line.size(), 60));
-    lines.emplace_back(std::move(line), cfg.OriginOf(spec.path));
+    lines.emplace_back(std::move(line), cfg.OriginOf(spec->path));
   }
   for (const auto& [line, origin] : lines) {
     ctx.out << fmt::format("{:<{}}   # {}\n", line, width, origin);
@@ -161,10 +187,12 @@ void AttachConfigCommand(CLI::App& cmd, CliContext& ctx) {
   cmd.require_subcommand(1);
 
   auto show_json = std::make_shared<bool>(false);
+  auto show_prefix = std::make_shared<std::string>();
   CLI::App* show = cmd.add_subcommand(
       "show", "Print every key's merged value and where it came from (secrets masked)");
+  show->add_option("KEY", *show_prefix, "Only this key, or the keys of this section (\"agent\")");
   show->add_flag("--json", *show_json, "Print a JSON object {key: {value, origin}}");
-  show->callback([&ctx, show_json] { Show(ctx, *show_json); });
+  show->callback([&ctx, show_json, show_prefix] { Show(ctx, *show_prefix, *show_json); });
 
   auto path_json = std::make_shared<bool>(false);
   CLI::App* path = cmd.add_subcommand(

@@ -77,6 +77,24 @@ TEST_CASE("config show prints every key with its value and origin") {
         static_cast<std::ptrdiff_t>(config::Keys().size()));
 }
 
+TEST_CASE("config show KEY prints only that key or the keys of that section") {
+  Sandbox s;
+  Run one = s.Cli({"config", "show", "agent.max_iterations"});
+  REQUIRE(one.code == kExitOk);
+  CHECK(one.out == "agent.max_iterations = 300   # default\n");
+
+  Run section = s.Cli({"config", "show", "providers.openai", "--json"});
+  REQUIRE(section.code == kExitOk);
+  nlohmann::json doc = nlohmann::json::parse(section.out);
+  CHECK(doc.size() == 6);
+  CHECK(doc.contains("providers.openai.base_url"));
+
+  Run wrong = s.Cli({"config", "show", "agnet"});
+  CHECK(wrong.code == kExitUsage);
+  CHECK(wrong.err ==
+        "intern: no config key is named \"agnet\" or lies under it (did you mean \"agent\"?)\n");
+}
+
 TEST_CASE("config show and show --json never print a secret") {
   Sandbox s;
   const std::string openai_key = "sk-proj-SECRETVALUE-0001";

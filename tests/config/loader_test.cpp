@@ -387,6 +387,8 @@ TEST_CASE("a bad -c flag is a usage error sentence") {
         "-c: \"agent.max_iterations\" must be between 1 and 10000 (got 0)");
   CHECK(usage_error("sandbox.cgroup=v3") ==
         "-c: \"sandbox.cgroup\" must be one of \"auto\", \"v2\", \"v1\", \"none\" (got \"v3\")");
+  CHECK(usage_error("agent=5") ==
+        "-c: \"agent\" is a section; name one of its keys, like \"agent.max_iterations\"");
   CHECK(usage_error("sk-secret-value") == "-c expects KEY=VALUE (got an argument without \"=\")");
 }
 
