@@ -48,8 +48,8 @@ struct AnthropicConfig {
 };
 
 struct ProvidersConfig {
-  std::string default_provider;         // key providers.default; "" = the offline researcher
-  std::vector<std::string> fallback;    // "provider:model" pairs, tried in order
+  std::string default_provider;       // key providers.default; "" = the offline researcher
+  std::vector<std::string> fallback;  // "provider:model" pairs, tried in order
   OpenAiConfig openai;
   AnthropicConfig anthropic;
 };
@@ -135,7 +135,7 @@ struct SweepConfig {
 // loader.cpp (see kStructuredSections there); everything else belongs in the registry.
 
 struct Config {
-  std::filesystem::path home;  // after Load: absolute, never empty
+  std::filesystem::path home;         // after Load: absolute, never empty
   std::filesystem::path prompts_dir;  // empty: the prompts embedded in the binary
   ProvidersConfig providers;
   AgentConfig agent;
@@ -192,7 +192,7 @@ std::vector<LayerFile> LayerFiles(const LoadOptions& options);
 Config Load(const LoadOptions& options);
 
 // Paths under the state home.
-std::filesystem::path StorePath(const Config& config);      // <home>/intern.db
-std::filesystem::path ReposCachePath(const Config& config); // <home>/repos (clone cache)
+std::filesystem::path StorePath(const Config& config);       // <home>/intern.db
+std::filesystem::path ReposCachePath(const Config& config);  // <home>/repos (clone cache)
 
 }  // namespace intern::config

@@ -2,6 +2,7 @@
 // registry. Files are read whole and parsed with toml++; nothing here touches process state.
 #include <fmt/format.h>
 #include <pwd.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,8 +12,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <sstream>
-#include <toml++/toml.h>
+#include <iterator>
+#include <tuple>
 
 #include "config/config.h"
 #include "config/duration.h"
@@ -42,16 +43,26 @@ fs::path HomeDir(const LoadOptions& options) {
 
 std::string TomlTypeName(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -90,20 +101,23 @@ class Merger {
 
   void ApplyFile(const fs::path& path) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) return;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || fs::is_directory(path, ec)) {
-      throw Error(fmt::format("reading {}: {}", path.string(),
-                              fs::is_directory(path, ec) ? "it is a directory" : std::strerror(errno)));
+    bool exists = fs::exists(path, ec);
+    if (ec) throw Error(fmt::format("reading {}: {}", path.string(), ec.message()));
+    if (!exists) return;
+    if (fs::is_directory(path, ec)) {
+      throw Error(fmt::format("reading {}: it is a directory", path.string()));
     }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(fmt::format("reading {}: {}", path.string(), std::strerror(errno)));
+    std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw Error(fmt::format("reading {}: {}", path.string(), std::strerror(errno)));
     toml::table root;
     try {
-      root = toml::parse(text.str(), path.string());
+      root = toml::parse(text, path.string());
     } catch (const toml::parse_error& e) {
       std::string detail(e.description());
-      if (!detail.empty()) detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
+      if (!detail.empty())
+        detail[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(detail[0])));
       throw Error(fmt::format("{}:{}:{}: invalid TOML: {}", path.string(), e.source().begin.line,
                               e.source().begin.column, detail));
     }
@@ -118,7 +132,8 @@ class Merger {
       });
       throw Error(fmt::format("{}:{}: {}", file_, first->line, first->message));
     }
-    for (Pending& p : pending_) Set(*p.spec, std::move(p.value), fmt::format("{}:{}", file_, p.line));
+    for (Pending& p : pending_)
+      Set(*p.spec, std::move(p.value), fmt::format("{}:{}", file_, p.line));
   }
 
   void ApplyEnv() {
@@ -209,14 +224,16 @@ class Merger {
 
   void WalkTable(const toml::table& table, const std::string& prefix) {
     for (const auto& [key, node] : table) {
-      std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+      std::string path =
+          prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
       if (const KeySpec* spec = FindKey(path)) {
         ReadValue(*spec, node);
       } else if (IsSection(path)) {
         if (const toml::table* sub = node.as_table()) {
           WalkTable(*sub, path);
         } else {
-          Find(node, fmt::format("\"{}\" must be a table of keys, not {}", path, TomlTypeName(node)));
+          Find(node,
+               fmt::format("\"{}\" must be a table of keys, not {}", path, TomlTypeName(node)));
         }
       } else if (std::ranges::find(kStructuredSections, path) != kStructuredSections.end()) {
         // Read by its own code (none yet).
@@ -228,7 +245,8 @@ class Merger {
 
   void ReadValue(const KeySpec& spec, const toml::node& node) {
     auto wrong = [&](std::string detail) {
-      Find(node, fmt::format("\"{}\" must be {}, {}", spec.path, ExpectedPhrase(spec.type), detail));
+      Find(node,
+           fmt::format("\"{}\" must be {}, {}", spec.path, ExpectedPhrase(spec.type), detail));
     };
     auto not_type = [&] { wrong("not " + TomlTypeName(node)); };
     std::optional<Value> value;
@@ -236,21 +254,33 @@ class Merger {
       case KeyType::kString:
       case KeyType::kPath:
       case KeyType::kUrl:
-        if (node.is_string()) value = node.as_string()->get(); else not_type();
+        if (node.is_string())
+          value = node.as_string()->get();
+        else
+          not_type();
         break;
       case KeyType::kInt:
-        if (node.is_integer()) value = node.as_integer()->get(); else not_type();
+        if (node.is_integer())
+          value = node.as_integer()->get();
+        else
+          not_type();
         break;
       case KeyType::kDouble:
         if (node.is_number()) {
           double d = node.value<double>().value_or(0);
-          if (std::isfinite(d)) value = d; else wrong(fmt::format("not {}", d));
+          if (std::isfinite(d))
+            value = d;
+          else
+            wrong(fmt::format("not {}", d));
         } else {
           not_type();
         }
         break;
       case KeyType::kBool:
-        if (node.is_boolean()) value = node.as_boolean()->get(); else not_type();
+        if (node.is_boolean())
+          value = node.as_boolean()->get();
+        else
+          not_type();
         break;
       case KeyType::kStringList:
         if (const toml::array* array = node.as_array()) {
@@ -288,7 +318,8 @@ class Merger {
       ms = ParseDuration(node.as_string()->get());
     } else if (node.is_number()) {
       double seconds = node.value<double>().value_or(-1);
-      got = node.is_integer() ? fmt::format("{}", node.as_integer()->get()) : fmt::format("{}", seconds);
+      got = node.is_integer() ? fmt::format("{}", node.as_integer()->get())
+                              : fmt::format("{}", seconds);
       if (std::isfinite(seconds) && seconds >= 0 && seconds < 1e15) {
         ms = std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(seconds * 1000)));
       }
@@ -298,7 +329,8 @@ class Merger {
       return std::nullopt;
     }
     if (!ms) {
-      Find(node, fmt::format("\"{}\" must be {} (got {})", spec.path, ExpectedPhrase(spec.type), got));
+      Find(node,
+           fmt::format("\"{}\" must be {} (got {})", spec.path, ExpectedPhrase(spec.type), got));
       return std::nullopt;
     }
     return Value(*ms);

@@ -87,8 +87,7 @@ std::optional<std::string> CheckCron(const Value& value) {
       ok = false;
   }
   if (ok && fields == 5) return std::nullopt;
-  return "must be a cron schedule of 5 fields like \"0 6 * * *\" (got " + FormatValue(value) +
-         ")";
+  return "must be a cron schedule of 5 fields like \"0 6 * * *\" (got " + FormatValue(value) + ")";
 }
 
 class Table {
@@ -158,8 +157,8 @@ std::vector<KeySpec> BuildKeys() {
         &C::providers, &ProvidersConfig::default_provider)
       .Allowed({"", "offline", "openai", "anthropic"});
   t.Key("providers.fallback", T::kStringList,
-        "\"provider:model\" pairs tried in order when the default provider fails",
-        &C::providers, &ProvidersConfig::fallback)
+        "\"provider:model\" pairs tried in order when the default provider fails", &C::providers,
+        &ProvidersConfig::fallback)
       .Check(CheckFallback);
 
   using O = OpenAiConfig;
@@ -179,8 +178,8 @@ std::vector<KeySpec> BuildKeys() {
         "OpenAI organisation id sent as OpenAI-Organization. Empty: none", &C::providers,
         &ProvidersConfig::openai, &O::organization)
       .Env("OPENAI_ORG_ID");
-  t.Key("providers.openai.stream", T::kBool, "Stream responses (server-sent events)",
-        &C::providers, &ProvidersConfig::openai, &O::stream);
+  t.Key("providers.openai.stream", T::kBool, "Stream responses (server-sent events)", &C::providers,
+        &ProvidersConfig::openai, &O::stream);
   t.Key("providers.openai.max_output_tokens", T::kInt,
         "Cap on tokens per response. 0: the server's default", &C::providers,
         &ProvidersConfig::openai, &O::max_output_tokens)
@@ -222,8 +221,8 @@ std::vector<KeySpec> BuildKeys() {
         &AgentConfig::parallel_tools)
       .Range(1, 64);
   t.Key("agent.stall_iterations", T::kInt,
-        "Iterations in a row without new evidence or draft progress that count as stuck",
-        &C::agent, &AgentConfig::stall_iterations)
+        "Iterations in a row without new evidence or draft progress that count as stuck", &C::agent,
+        &AgentConfig::stall_iterations)
       .Range(2, 100);
 
   t.Key("compaction.trigger_ratio", T::kDouble,
@@ -263,20 +262,19 @@ std::vector<KeySpec> BuildKeys() {
   t.Key("http.max_redirects", T::kInt, "Redirects followed per request", &C::http,
         &HttpConfig::max_redirects)
       .Range(0, 20);
-  t.Key("http.ca_file", T::kPath, "PEM file of trusted CAs. Empty: the system's CA store",
-        &C::http, &HttpConfig::ca_file);
+  t.Key("http.ca_file", T::kPath, "PEM file of trusted CAs. Empty: the system's CA store", &C::http,
+        &HttpConfig::ca_file);
 
-  t.Key("github.api_url", T::kUrl, "GitHub REST API endpoint", &C::github,
-        &GithubConfig::api_url);
+  t.Key("github.api_url", T::kUrl, "GitHub REST API endpoint", &C::github, &GithubConfig::api_url);
   t.Key("github.token", T::kString,
-        "Token for GitHub (secret; optional, raises rate limits; prefer GITHUB_TOKEN)",
-        &C::github, &GithubConfig::token)
+        "Token for GitHub (secret; optional, raises rate limits; prefer GITHUB_TOKEN)", &C::github,
+        &GithubConfig::token)
       .Env("GITHUB_TOKEN")
       .Secret();
 
   t.Key("hub.url", T::kUrl, "Hugging Face Hub endpoint", &C::hub, &HubConfig::url);
-  t.Key("hub.token", T::kString, "Token for the Hub (secret; optional; prefer HF_TOKEN)",
-        &C::hub, &HubConfig::token)
+  t.Key("hub.token", T::kString, "Token for the Hub (secret; optional; prefer HF_TOKEN)", &C::hub,
+        &HubConfig::token)
       .Env("HF_TOKEN")
       .Secret();
 
@@ -284,9 +282,8 @@ std::vector<KeySpec> BuildKeys() {
         "Benchmarks the agent asks to run: \"ask\" the operator, run \"auto\", or \"deny\"",
         &C::bench, &BenchConfig::approval)
       .Allowed({"ask", "auto", "deny"});
-  t.Key("bench.allow", T::kStringList,
-        "Programs that run without asking when approval is \"ask\"", &C::bench,
-        &BenchConfig::allow);
+  t.Key("bench.allow", T::kStringList, "Programs that run without asking when approval is \"ask\"",
+        &C::bench, &BenchConfig::allow);
   t.Key("bench.wall_limit", T::kDuration, "Wall-clock limit of one benchmark run", &C::bench,
         &BenchConfig::wall_limit)
       .Range(kSecond, kDay);
@@ -296,8 +293,8 @@ std::vector<KeySpec> BuildKeys() {
   t.Key("bench.memory_limit_mb", T::kInt, "Memory limit of the whole process tree, in MiB",
         &C::bench, &BenchConfig::memory_limit_mb)
       .Range(16, 1'048'576);
-  t.Key("bench.pids_limit", T::kInt, "Most processes and threads the benchmark may have",
-        &C::bench, &BenchConfig::pids_limit)
+  t.Key("bench.pids_limit", T::kInt, "Most processes and threads the benchmark may have", &C::bench,
+        &BenchConfig::pids_limit)
       .Range(1, 100'000);
   t.Key("bench.tmpfs_mb", T::kInt, "Size of the sandbox's /tmp, in MiB", &C::bench,
         &BenchConfig::tmpfs_mb)
@@ -325,8 +322,9 @@ std::vector<KeySpec> BuildKeys() {
         &C::sandbox, &SandboxConfig::cgroup)
       .Allowed({"auto", "v2", "v1", "none"});
 
-  t.Key("publish.repo", T::kPath, "Site repository comparisons are published to. Empty: <home>/site",
-        &C::publish, &PublishConfig::repo);
+  t.Key("publish.repo", T::kPath,
+        "Site repository comparisons are published to. Empty: <home>/site", &C::publish,
+        &PublishConfig::repo);
   t.Key("publish.remote", T::kString, "Git remote URL `intern publish --push` pushes to",
         &C::publish, &PublishConfig::remote);
   t.Key("publish.branch", T::kString, "Branch of the site repository", &C::publish,
@@ -343,19 +341,18 @@ std::vector<KeySpec> BuildKeys() {
   t.Key("sweep.limit", T::kInt, "Most new candidates taken per sweep", &C::sweep,
         &SweepConfig::limit)
       .Range(1, 1'000);
-  t.Key("sweep.topics", T::kStringList, "GitHub topics a candidate must have one of",
-        &C::sweep, &SweepConfig::topics);
+  t.Key("sweep.topics", T::kStringList, "GitHub topics a candidate must have one of", &C::sweep,
+        &SweepConfig::topics);
   t.Key("sweep.min_stars", T::kInt, "Fewest GitHub stars a candidate needs", &C::sweep,
         &SweepConfig::min_stars)
       .Range(0, 10'000'000);
-  t.Key("sweep.parallel", T::kInt, "Compare jobs run at a time", &C::sweep,
-        &SweepConfig::parallel)
+  t.Key("sweep.parallel", T::kInt, "Compare jobs run at a time", &C::sweep, &SweepConfig::parallel)
       .Range(1, 16);
   t.Key("sweep.refresh_days", T::kInt, "Skip pairs compared within this many days", &C::sweep,
         &SweepConfig::refresh_days)
       .Range(0, 3'650);
-  t.Key("sweep.max_attempts", T::kInt, "Attempts per job before it is marked failed",
-        &C::sweep, &SweepConfig::max_attempts)
+  t.Key("sweep.max_attempts", T::kInt, "Attempts per job before it is marked failed", &C::sweep,
+        &SweepConfig::max_attempts)
       .Range(1, 20);
   t.Key("sweep.budget_usd", T::kDouble, "Cost budget of one whole sweep in US dollars. 0: no limit",
         &C::sweep, &SweepConfig::budget_usd)
@@ -428,7 +425,8 @@ bool IsSection(std::string_view path) {
 
 std::string GenericEnvName(std::string_view path) {
   std::string name = "INTERN_";
-  for (char c : path) name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : path)
+    name += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
 

@@ -22,10 +22,10 @@ namespace intern::config {
 
 enum class KeyType {
   kString,
-  kPath,      // a string; "~/" is the home directory, relative paths are relative to the file
-  kUrl,       // a string that must be an http:// or https:// URL
+  kPath,  // a string; "~/" is the home directory, relative paths are relative to the file
+  kUrl,   // a string that must be an http:// or https:// URL
   kInt,
-  kDouble,    // accepts integers too
+  kDouble,  // accepts integers too
   kBool,
   kStringList,
   kDuration,  // "30s", "5m", "7d" or a number of seconds
@@ -40,7 +40,7 @@ struct KeySpec {
   std::string path;  // dotted: "agent.max_iterations"
   KeyType type = KeyType::kString;
   Value default_value;  // read from a default-constructed Config (config.h holds the defaults)
-  std::string doc;   // one line, for default.toml and `config init`
+  std::string doc;      // one line, for default.toml and `config init`
   // Environment variables that set this key, lowest precedence first. The last one is always
   // the generic INTERN_<PATH> name (dots become underscores, upper case).
   std::vector<std::string> env;

@@ -44,7 +44,8 @@ std::string Bound(KeyType type, double bound) {
 std::string Facts(const KeySpec& spec) {
   std::string facts;
   if (spec.min && spec.max) {
-    facts += fmt::format("Range {} to {}. ", Bound(spec.type, *spec.min), Bound(spec.type, *spec.max));
+    facts +=
+        fmt::format("Range {} to {}. ", Bound(spec.type, *spec.min), Bound(spec.type, *spec.max));
   }
   if (!spec.allowed.empty()) {
     std::string choices;
@@ -87,8 +88,8 @@ std::string RenderConfigFile(bool commented_out) {
     if (!section.name.empty()) out += "[" + section.name + "]\n";
     for (const KeySpec& spec : Keys()) {
       if (Parent(spec.path) != section.name) continue;
-      std::string_view name = std::string_view(spec.path).substr(
-          section.name.empty() ? 0 : section.name.size() + 1);
+      std::string_view name =
+          std::string_view(spec.path).substr(section.name.empty() ? 0 : section.name.size() + 1);
       out += "\n";
       Comment(out, spec.doc + ". " + Facts(spec));
       out += fmt::format("{}{} = {}\n", prefix, name, FormatValue(spec.default_value));

@@ -1,11 +1,11 @@
 // Formatting, parsing and checking of config values (registry.h).
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <toml++/toml.h>
 
 #include "config/duration.h"
 #include "config/registry.h"
@@ -18,11 +18,21 @@ std::string Quote(std::string_view text) {
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += fmt::format("\\u{:04X}", c);
@@ -54,7 +64,8 @@ std::string FormatBound(KeyType type, double bound) {
 
 // The value as a number for range checks, and as the "(got ...)" of the sentence.
 std::pair<double, std::string> Numeric(const Value& value) {
-  if (auto* i = std::get_if<std::int64_t>(&value)) return {static_cast<double>(*i), fmt::format("{}", *i)};
+  if (auto* i = std::get_if<std::int64_t>(&value))
+    return {static_cast<double>(*i), fmt::format("{}", *i)};
   if (auto* d = std::get_if<double>(&value)) return {*d, fmt::format("{}", *d)};
   auto ms = std::get<std::chrono::milliseconds>(value);
   return {static_cast<double>(ms.count()), FormatDuration(ms)};
@@ -188,7 +199,8 @@ Result<Value> ParseText(const KeySpec& spec, std::string_view text) {
     }
     case KeyType::kBool: {
       std::string lower;
-      for (char c : trimmed) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char c : trimmed)
+        lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (lower == "true" || lower == "yes" || lower == "on" || lower == "1") return Value(true);
       if (lower == "false" || lower == "no" || lower == "off" || lower == "0") return Value(false);
       return invalid("true or false");

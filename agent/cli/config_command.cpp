@@ -1,8 +1,8 @@
 // `intern config show|path|init`, and LoadConfig (the lazily loaded config of one run).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -139,7 +139,8 @@ void Init(CliContext& ctx, const std::string& path_option, bool force) {
       if (layer.name == "user") path = layer.path;
     }
     if (path.empty()) {
-      throw Error("cannot find the user config directory: set XDG_CONFIG_HOME or HOME, or pass --path");
+      throw Error(
+          "cannot find the user config directory: set XDG_CONFIG_HOME or HOME, or pass --path");
     }
   }
   std::error_code ec;
@@ -196,14 +197,15 @@ void AttachConfigCommand(CLI::App& cmd, CliContext& ctx) {
 
   auto path_json = std::make_shared<bool>(false);
   CLI::App* path = cmd.add_subcommand(
-      "path", "Print the config files read (lowest layer first), whether each exists, and the state home");
+      "path",
+      "Print the config files read (lowest layer first), whether each exists, and the state home");
   path->add_flag("--json", *path_json, "Print JSON");
   path->callback([&ctx, path_json] { Path(ctx, *path_json); });
 
   auto init_path = std::make_shared<std::string>();
   auto init_force = std::make_shared<bool>(false);
-  CLI::App* init = cmd.add_subcommand(
-      "init", "Write a commented user config listing every key and its default");
+  CLI::App* init =
+      cmd.add_subcommand("init", "Write a commented user config listing every key and its default");
   init->add_option("--path", *init_path,
                    "Write here instead of $XDG_CONFIG_HOME/intern/config.toml");
   init->add_flag("--force", *init_force, "Overwrite an existing file");

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -72,7 +71,8 @@ TEST_CASE("config show prints every key with its value and origin") {
   CHECK(Squeeze(ShowLine(r.out, "bench.approval")) ==
         "bench.approval = \"deny\" # env INTERN_BENCH_APPROVAL");
   CHECK(Squeeze(ShowLine(r.out, "sweep.limit")) == "sweep.limit = 7 # flag -c");
-  CHECK(Squeeze(ShowLine(r.out, "http.connect_timeout")) == "http.connect_timeout = \"10s\" # default");
+  CHECK(Squeeze(ShowLine(r.out, "http.connect_timeout")) ==
+        "http.connect_timeout = \"10s\" # default");
   CHECK(std::count(r.out.begin(), r.out.end(), '\n') ==
         static_cast<std::ptrdiff_t>(config::Keys().size()));
 }
@@ -148,9 +148,9 @@ TEST_CASE("config path lists each layer file, whether it exists, and the state h
   Run r = s.Cli({"config", "path"});
   REQUIRE(r.code == kExitOk);
   CHECK(r.out == "system   " + (s.dir / "etc/config.toml").string() + "   (missing)\n" +
-                     "user     " + s.user_file.string() + "   (exists)\n" +
-                     "project  " + s.project_file.string() + "   (missing)\n" +
-                     "home     " + (s.dir / "state").string() + "\n");
+                     "user     " + s.user_file.string() + "   (exists)\n" + "project  " +
+                     s.project_file.string() + "   (missing)\n" + "home     " +
+                     (s.dir / "state").string() + "\n");
 
   Run json = s.Cli({"config", "path", "--json"});
   REQUIRE(json.code == kExitOk);
@@ -188,7 +188,8 @@ TEST_CASE("config init refuses to overwrite without --force") {
   WriteFile(s.user_file, "agent.max_iterations = 5\n");
   Run r = s.Cli({"config", "init"});
   CHECK(r.code == kExitError);
-  CHECK(r.err == "intern: " + s.user_file.string() + " already exists; pass --force to overwrite it\n");
+  CHECK(r.err ==
+        "intern: " + s.user_file.string() + " already exists; pass --force to overwrite it\n");
   CHECK(ReadFile(s.user_file) == "agent.max_iterations = 5\n");
 
   Run forced = s.Cli({"config", "init", "--force"});
@@ -210,8 +211,9 @@ TEST_CASE("a -c naming an unknown key exits with a usage error sentence") {
   Run r = s.Cli({"-c", "agent.max_iteration=5", "config", "show"});
   CHECK(r.code == kExitUsage);
   CHECK(r.out.empty());
-  CHECK(r.err ==
-        "intern: -c: unknown key \"agent.max_iteration\" (did you mean \"agent.max_iterations\"?)\n");
+  CHECK(
+      r.err ==
+      "intern: -c: unknown key \"agent.max_iteration\" (did you mean \"agent.max_iterations\"?)\n");
 }
 
 TEST_CASE("LoadConfig loads once per run and applies the -c overrides") {

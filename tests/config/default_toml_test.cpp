@@ -1,10 +1,10 @@
 // config/default.toml is rendered from the registry and committed. When a key changes, rewrite
 // it with:  INTERN_WRITE_DEFAULT_TOML=1 ./build/release/tests/intern_tests "[default_toml]"
-#include <catch2/catch.hpp>
+#include <toml++/toml.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <set>
-#include <toml++/toml.h>
 
 #include "config/config.h"
 #include "config/registry.h"
@@ -13,12 +13,14 @@
 namespace intern::config {
 namespace {
 
-const std::filesystem::path kDefaultToml = std::filesystem::path(INTERN_SOURCE_DIR) / "config/default.toml";
+const std::filesystem::path kDefaultToml =
+    std::filesystem::path(INTERN_SOURCE_DIR) / "config/default.toml";
 
 // Every dotted key path holding a value (not a table) in `table`.
 void CollectKeys(const toml::table& table, const std::string& prefix, std::set<std::string>& out) {
   for (const auto& [key, node] : table) {
-    std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    std::string path =
+        prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (const toml::table* sub = node.as_table()) {
       CollectKeys(*sub, path, out);
     } else {
@@ -30,8 +32,9 @@ void CollectKeys(const toml::table& table, const std::string& prefix, std::set<s
 TEST_CASE("config/default.toml is exactly what the registry renders", "[default_toml]") {
   std::string rendered = RenderConfigFile(false);
   if (std::getenv("INTERN_WRITE_DEFAULT_TOML")) testing::WriteFile(kDefaultToml, rendered);
-  INFO("config/default.toml drifted from config/registry.cpp; regenerate it with "
-       "INTERN_WRITE_DEFAULT_TOML=1 ./build/release/tests/intern_tests \"[default_toml]\"");
+  INFO(
+      "config/default.toml drifted from config/registry.cpp; regenerate it with "
+      "INTERN_WRITE_DEFAULT_TOML=1 ./build/release/tests/intern_tests \"[default_toml]\"");
   CHECK(testing::ReadFile(kDefaultToml) == rendered);
 }
 

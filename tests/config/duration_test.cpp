@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "config/duration.h"
+
+#include <catch2/catch.hpp>
 
 namespace intern::config {
 namespace {

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "config/config.h"
@@ -138,7 +137,8 @@ TEST_CASE("a misspelt section is rejected naming the closest section") {
 TEST_CASE("a section given a plain value is rejected") {
   Layers l;
   WriteFile(l.project, "agent = 5\n");
-  CHECK(l.LoadError() == l.project.string() + ":1: \"agent\" must be a table of keys, not an integer");
+  CHECK(l.LoadError() ==
+        l.project.string() + ":1: \"agent\" must be a table of keys, not an integer");
 }
 
 TEST_CASE("a value of the wrong type is rejected naming the type expected and the type found") {
@@ -155,7 +155,8 @@ TEST_CASE("a value of the wrong type is rejected naming the type expected and th
   }
   SECTION("integer for a boolean") {
     WriteFile(l.project, "[publish]\nauto = 1\n");
-    CHECK(l.LoadError() == l.project.string() + ":2: \"publish.auto\" must be a boolean, not an integer");
+    CHECK(l.LoadError() ==
+          l.project.string() + ":2: \"publish.auto\" must be a boolean, not an integer");
   }
   SECTION("string for a list") {
     WriteFile(l.project, "[bench]\nallow = \"python3\"\n");
@@ -176,7 +177,8 @@ TEST_CASE("a value of the wrong type is rejected naming the type expected and th
   }
   SECTION("a date for a string") {
     WriteFile(l.project, "[publish]\nremote = 2026-01-01\n");
-    CHECK(l.LoadError() == l.project.string() + ":2: \"publish.remote\" must be a string, not a date");
+    CHECK(l.LoadError() ==
+          l.project.string() + ":2: \"publish.remote\" must be a string, not a date");
   }
 }
 
@@ -184,18 +186,20 @@ TEST_CASE("a value out of its range is rejected naming the range and the value")
   Layers l;
   SECTION("integer below the minimum") {
     WriteFile(l.project, "[agent]\nmax_iterations = 0\n");
-    CHECK(l.LoadError() == l.project.string() +
-                               ":2: \"agent.max_iterations\" must be between 1 and 10000 (got 0)");
+    CHECK(l.LoadError() ==
+          l.project.string() + ":2: \"agent.max_iterations\" must be between 1 and 10000 (got 0)");
   }
   SECTION("number above the maximum") {
     WriteFile(l.project, "[compaction]\ntrigger_ratio = 1.5\n");
-    CHECK(l.LoadError() == l.project.string() +
-                               ":2: \"compaction.trigger_ratio\" must be between 0.1 and 1 (got 1.5)");
+    CHECK(l.LoadError() ==
+          l.project.string() +
+              ":2: \"compaction.trigger_ratio\" must be between 0.1 and 1 (got 1.5)");
   }
   SECTION("duration below the minimum") {
     WriteFile(l.project, "[http]\nconnect_timeout = \"50ms\"\n");
-    CHECK(l.LoadError() == l.project.string() +
-                               ":2: \"http.connect_timeout\" must be between 100ms and 10m (got 50ms)");
+    CHECK(l.LoadError() ==
+          l.project.string() +
+              ":2: \"http.connect_timeout\" must be between 100ms and 10m (got 50ms)");
   }
   SECTION("a string outside the allowed values") {
     WriteFile(l.project, "[bench]\napproval = \"maybe\"\n");
@@ -332,28 +336,33 @@ TEST_CASE("a bad environment value is rejected naming the variable") {
   Layers l;
   SECTION("not an integer") {
     l.options.env["INTERN_AGENT_MAX_ITERATIONS"] = "lots";
-    CHECK(l.LoadError() == "environment variable INTERN_AGENT_MAX_ITERATIONS: "
-                           "\"agent.max_iterations\" must be an integer (got \"lots\")");
+    CHECK(l.LoadError() ==
+          "environment variable INTERN_AGENT_MAX_ITERATIONS: "
+          "\"agent.max_iterations\" must be an integer (got \"lots\")");
   }
   SECTION("out of range") {
     l.options.env["INTERN_AGENT_MAX_ITERATIONS"] = "0";
-    CHECK(l.LoadError() == "environment variable INTERN_AGENT_MAX_ITERATIONS: "
-                           "\"agent.max_iterations\" must be between 1 and 10000 (got 0)");
+    CHECK(l.LoadError() ==
+          "environment variable INTERN_AGENT_MAX_ITERATIONS: "
+          "\"agent.max_iterations\" must be between 1 and 10000 (got 0)");
   }
   SECTION("not a boolean") {
     l.options.env["INTERN_SANDBOX_UNSAFE_NO_SANDBOX"] = "maybe";
-    CHECK(l.LoadError() == "environment variable INTERN_SANDBOX_UNSAFE_NO_SANDBOX: "
-                           "\"sandbox.unsafe_no_sandbox\" must be true or false (got \"maybe\")");
+    CHECK(l.LoadError() ==
+          "environment variable INTERN_SANDBOX_UNSAFE_NO_SANDBOX: "
+          "\"sandbox.unsafe_no_sandbox\" must be true or false (got \"maybe\")");
   }
   SECTION("not a URL") {
     l.options.env["OPENAI_BASE_URL"] = "localhost:8080";
-    CHECK(l.LoadError() == "environment variable OPENAI_BASE_URL: \"providers.openai.base_url\" "
-                           "must be an http:// or https:// URL (got \"localhost:8080\")");
+    CHECK(l.LoadError() ==
+          "environment variable OPENAI_BASE_URL: \"providers.openai.base_url\" "
+          "must be an http:// or https:// URL (got \"localhost:8080\")");
   }
   SECTION("not a number") {
     l.options.env["INTERN_AGENT_BUDGET_USD"] = "$5";
-    CHECK(l.LoadError() == "environment variable INTERN_AGENT_BUDGET_USD: \"agent.budget_usd\" "
-                           "must be a number (got \"$5\")");
+    CHECK(l.LoadError() ==
+          "environment variable INTERN_AGENT_BUDGET_USD: \"agent.budget_usd\" "
+          "must be a number (got \"$5\")");
   }
 }
 

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "config/registry.h"
+
+#include <catch2/catch.hpp>
 
 namespace intern::config {
 namespace {

@@ -13,7 +13,8 @@ TEST_CASE("values are formatted in TOML spelling with strings escaped") {
   CHECK(FormatValue(Value(std::int64_t{300})) == "300");
   CHECK(FormatValue(Value(0.8)) == "0.8");
   CHECK(FormatValue(Value(2.0)) == "2.0");
-  CHECK(FormatValue(Value(std::string("a \"b\" \\ c\n\x01"))) == "\"a \\\"b\\\" \\\\ c\\n\\u0001\"");
+  CHECK(FormatValue(Value(std::string("a \"b\" \\ c\n\x01"))) ==
+        "\"a \\\"b\\\" \\\\ c\\n\\u0001\"");
   CHECK(FormatValue(Value(std::vector<std::string>{"x", "y"})) == "[\"x\", \"y\"]");
   CHECK(FormatValue(Value(std::vector<std::string>{})) == "[]");
   CHECK(FormatValue(Value(milliseconds(30'000))) == "\"30s\"");
@@ -31,8 +32,10 @@ TEST_CASE("text from env and flags parses to each key type") {
         "must be a list like [\"a\", \"b\"] or a,b (got \"[1, 2]\")");
 
   const KeySpec& flag = *FindKey("publish.auto");
-  for (const char* yes : {"true", "TRUE", "yes", "on", "1"}) CHECK(std::get<bool>(*ParseText(flag, yes)));
-  for (const char* no : {"false", "No", "off", "0"}) CHECK_FALSE(std::get<bool>(*ParseText(flag, no)));
+  for (const char* yes : {"true", "TRUE", "yes", "on", "1"})
+    CHECK(std::get<bool>(*ParseText(flag, yes)));
+  for (const char* no : {"false", "No", "off", "0"})
+    CHECK_FALSE(std::get<bool>(*ParseText(flag, no)));
 
   const KeySpec& count = *FindKey("agent.max_iterations");
   CHECK(std::get<std::int64_t>(*ParseText(count, " 12 ")) == 12);
