@@ -1,4 +1,7 @@
+#include <sys/wait.h>
+
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -224,6 +227,49 @@ TEST_CASE("LoadConfig loads once per run and applies the -c overrides") {
   CHECK(first.agent.max_iterations == 11);
   WriteFile(s.project_file, "[agent]\nmax_iterations = 99\n");
   CHECK(&LoadConfig(ctx) == &first);
+}
+
+}  // namespace
+}  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+// Runs the built `intern` with only `env` in its environment, in `cwd`; stderr joins stdout.
+Run RunBinary(const std::filesystem::path& cwd, const std::string& env, const std::string& args) {
+  std::string command =
+      "cd '" + cwd.string() + "' && env -i " + env + " '" + INTERN_BINARY + "' " + args + " 2>&1";
+  Run run{-1, "", ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) run.out.append(buffer, n);
+  int status = pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+TEST_CASE("the intern binary loads config from its real environment and working directory") {
+  if (std::filesystem::exists("/etc/intern/config.toml")) {
+    WARN("skipped: /etc/intern/config.toml exists on this machine and would change the result");
+    return;
+  }
+  TempDir dir;
+  WriteFile(dir / "work/intern.toml", "[sweep]\nlimit = 9\n");
+  std::string env = "HOME='" + (dir / "home").string() + "' INTERN_AGENT_MAX_ITERATIONS=77";
+  Run r = RunBinary(dir / "work", env, "config show agent.max_iterations");
+  CHECK(r.code == kExitOk);
+  CHECK(r.out == "agent.max_iterations = 77   # env INTERN_AGENT_MAX_ITERATIONS\n");
+
+  Run limit = RunBinary(dir / "work", env, "config show sweep.limit");
+  CHECK(limit.out == "sweep.limit = 9   # " + (dir / "work/intern.toml").string() + ":2\n");
+
+  Run home = RunBinary(dir / "work", env, "config show home");
+  CHECK(home.out == "home = \"" + (dir / "home/.local/share/intern").string() + "\"   # default\n");
+
+  Run bad = RunBinary(dir / "work", env, "-c agent.max_iterations=0 config show");
+  CHECK(bad.code == kExitUsage);
+  CHECK(bad.out == "intern: -c: \"agent.max_iterations\" must be between 1 and 10000 (got 0)\n");
 }
 
 }  // namespace
