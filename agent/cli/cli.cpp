@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <ostream>
+#include <utility>
 
 #include "config/error.h"
 
@@ -11,13 +12,16 @@ namespace intern::agent {
 
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
+      {"config", "Show the merged configuration, its files, or write a commented user config",
+       AttachConfigCommand},
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
   };
   return kCommands;
 }
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
-  CliContext ctx{out, err, {}, kExitOk};
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+           std::optional<config::LoadOptions> load_options) {
+  CliContext ctx{out, err, {}, kExitOk, std::move(load_options), nullptr};
   CLI::App app{"intern — researches AI tools and drafts side-by-side comparisons for review",
                "intern"};
   app.require_subcommand(1);

@@ -6,8 +6,12 @@
 // parse errors and prints them as one sentence on `err`; anything else propagates to main().
 
 #include <iosfwd>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "config/config.h"
 
 namespace CLI {
 class App;
@@ -23,7 +27,17 @@ struct CliContext {
   std::vector<std::string> config_overrides;
   // Set by a handler when it wants a non-zero exit without throwing.
   int exit_code = 0;
+  // Where LoadConfig reads the config layers and the environment from. Empty: this process's
+  // (LoadOptions::FromProcess); tests set their own environment, home and directories.
+  std::optional<config::LoadOptions> load_options = std::nullopt;
+  // Filled by the first LoadConfig call and shared by every later one.
+  std::shared_ptr<const config::Config> loaded_config = nullptr;
 };
+
+// The merged configuration of this run (load_options + config_overrides), loaded on first use
+// so commands that need none (version, --help) never fail on a broken config file. Throws
+// intern::Error (intern::UsageError for a bad `-c`) with one sentence naming file, line and key.
+const config::Config& LoadConfig(CliContext& ctx);
 
 // One subcommand: `attach` adds its options, nested subcommands and callback to `cmd`, whose
 // name and summary the table already set. Callbacks capture `ctx` by reference (it outlives the
@@ -37,9 +51,12 @@ struct CommandSpec {
 // The table of top-level commands, in the order `--help` lists them.
 const std::vector<CommandSpec>& Commands();
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// `load_options`: see CliContext::load_options (tests pass their own; main passes none).
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+           std::optional<config::LoadOptions> load_options = std::nullopt);
 
 // Attach functions, one per command file (agent/cli/<name>_command.cpp).
 void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
+void AttachConfigCommand(CLI::App& cmd, CliContext& ctx);
 
 }  // namespace intern::agent

@@ -1,0 +1,101 @@
+// config/default.toml and the `intern config init` template, rendered from the registry.
+#include <fmt/format.h>
+
+#include "config/duration.h"
+#include "config/registry.h"
+
+namespace intern::config {
+namespace {
+
+constexpr std::size_t kWidth = 98;
+
+// Appends `text` as comment lines of at most kWidth columns.
+void Comment(std::string& out, std::string_view text) {
+  std::string line = "#";
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto space = text.find(' ', pos);
+    if (space == std::string_view::npos) space = text.size();
+    std::string_view word = text.substr(pos, space - pos);
+    if (line.size() > 1 && line.size() + 1 + word.size() > kWidth) {
+      out += line + "\n";
+      line = "#";
+    }
+    line += " ";
+    line += word;
+    pos = space + 1;
+  }
+  out += line + "\n";
+}
+
+std::string_view Parent(std::string_view path) {
+  auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : path.substr(0, dot);
+}
+
+std::string Bound(KeyType type, double bound) {
+  if (type == KeyType::kDuration)
+    return FormatDuration(std::chrono::milliseconds(static_cast<std::int64_t>(bound)));
+  if (type == KeyType::kInt) return fmt::format("{}", static_cast<std::int64_t>(bound));
+  return fmt::format("{}", bound);
+}
+
+// "Range 1 to 10000. Env: INTERN_AGENT_MAX_ITERATIONS."
+std::string Facts(const KeySpec& spec) {
+  std::string facts;
+  if (spec.min && spec.max) {
+    facts +=
+        fmt::format("Range {} to {}. ", Bound(spec.type, *spec.min), Bound(spec.type, *spec.max));
+  }
+  if (!spec.allowed.empty()) {
+    std::string choices;
+    for (const std::string& a : spec.allowed) {
+      choices += (choices.empty() ? "" : ", ") + FormatValue(Value(a));
+    }
+    facts += "One of " + choices + ". ";
+  }
+  facts += "Env:";
+  for (std::size_t i = 0; i < spec.env.size(); ++i) facts += (i ? ", " : " ") + spec.env[i];
+  return facts + ".";
+}
+
+}  // namespace
+
+std::string RenderConfigFile(bool commented_out) {
+  std::string out;
+  if (commented_out) {
+    Comment(out,
+            "intern user configuration. Every key is shown with its default, commented out: "
+            "uncomment a line to change it. `intern config show` prints the merged values and "
+            "where each came from.");
+  } else {
+    Comment(out,
+            "intern configuration: every key with its default. Generated from "
+            "config/registry.cpp; tests/config/default_toml_test.cpp fails when the two differ.");
+  }
+  out += "#\n";
+  Comment(out,
+          "Layers, lowest first: these defaults, /etc/intern/config.toml, "
+          "$XDG_CONFIG_HOME/intern/config.toml (default ~/.config/intern/config.toml), "
+          "./intern.toml, the environment, then `-c KEY=VALUE` flags. Every key can be set "
+          "from the environment as INTERN_<SECTION>_<KEY> (INTERN_AGENT_MAX_ITERATIONS); "
+          "where a key has other names they are listed, lowest precedence first. Empty "
+          "environment variables count as unset. Secrets are best kept in the environment.");
+  const std::string prefix = commented_out ? "# " : "";
+  for (const SectionSpec& section : Sections()) {
+    out += "\n";
+    Comment(out, section.doc);
+    if (!section.name.empty()) out += "[" + section.name + "]\n";
+    for (const KeySpec& spec : Keys()) {
+      if (Parent(spec.path) != section.name) continue;
+      std::string_view name =
+          std::string_view(spec.path).substr(section.name.empty() ? 0 : section.name.size() + 1);
+      out += "\n";
+      Comment(out, spec.doc + ". " + Facts(spec));
+      out += fmt::format("{}{} = {}\n", prefix, name, FormatValue(spec.default_value));
+    }
+  }
+  return out;
+}
+
+}  // namespace intern::config
