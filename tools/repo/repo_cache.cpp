@@ -90,6 +90,34 @@ Status FollowRemoteHead(git_repository* repo, git_remote* remote, const std::str
   return Status::Ok();
 }
 
+// Removes tag refs that do not lead to a commit (tags of trees or blobs). They are no releases,
+// so the inspector ignores them anyway, and libgit2 1.5's local transport fails the next fetch
+// ("object is not a committish") when it tries to hide such a ref's object in its revwalk.
+Status DropNonCommitTags(git_repository* repo, const std::string& what) {
+  git_reference_iterator* raw_iter = nullptr;
+  int rc = git_reference_iterator_glob_new(&raw_iter, repo, "refs/tags/*");
+  if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: listing tags", what));
+  std::unique_ptr<git_reference_iterator,
+                  git::Deleter<git_reference_iterator, git_reference_iterator_free>>
+      iter(raw_iter);
+  std::vector<std::string> doomed;
+  git_reference* raw_ref = nullptr;
+  while (git_reference_next(&raw_ref, iter.get()) == 0) {
+    git::Reference ref(raw_ref);
+    git_object* raw_commit = nullptr;
+    if (git_reference_peel(&raw_commit, ref.get(), GIT_OBJECT_COMMIT) == 0) {
+      git::Object commit(raw_commit);
+      continue;
+    }
+    doomed.emplace_back(git_reference_name(ref.get()));
+  }
+  for (const std::string& name : doomed) {
+    rc = git_reference_remove(repo, name.c_str());
+    if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: removing {}", what, name));
+  }
+  return Status::Ok();
+}
+
 Result<git::Remote> OpenOrigin(git_repository* repo, const RepoSource& source,
                                const std::string& what) {
   git_remote* raw = nullptr;
@@ -286,8 +314,14 @@ Result<CachedRepo> RepoCache::Sync(const RepoSource& source, const std::atomic<b
     if (rc < 0) {
       Failure f = git::ErrorFailure(rc, fmt::format("{} failed", what));
       f.message += "; check that the URL names a git repository you can read.";
+      // libgit2 1.5 files socket errors (refused, reset) under its OS class; for a remote that is
+      // what an unclassified fetch failure almost always is.
+      if (f.code == ErrorCode::kIo && source.kind == RepoSource::Kind::kRemote) {
+        f.code = ErrorCode::kConnection;
+      }
       return f;
     }
+    if (Status s = DropNonCommitTags(repo.get(), what); !s) return s;
     return FollowRemoteHead(repo.get(), remote->get(), what);
   };
 
