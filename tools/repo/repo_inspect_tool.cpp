@@ -102,7 +102,8 @@ std::vector<EvidenceDraft> Facts(const RepoReport& r, const RepoSource& source,
   std::string people;
   for (const Contributor& c : r.top_contributors) {
     top.push_back(fmt::format("{} <{}> {}", c.name, c.email, c.commits));
-    people += fmt::format("{} <{}>: {} commits\n", c.name, c.email, c.commits);
+    people += fmt::format("{} <{}>: {} commit{}\n", c.name, c.email, c.commits,
+                          c.commits == 1 ? "" : "s");
   }
   add("contributors", std::to_string(r.contributors_total),
       fmt::format("{} distinct author e-mails in {} commits, {} active in the last 52 weeks; top: "
