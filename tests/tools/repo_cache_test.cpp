@@ -405,5 +405,24 @@ TEST_CASE("a clone left half-done by a killed process is redone from scratch") {
   CHECK(Inspect(*entry).head_commit == ids.c7);
 }
 
+TEST_CASE("a local repository owned by another user is refused with the way around it") {
+  if (geteuid() != 0) return;  // only root can give a file away
+  TempDir dir;
+  OriginRepo origin(dir.path() / "origin.git");
+  BuildDemoHistory(origin);
+  for (const auto& e : std::filesystem::recursive_directory_iterator(origin.path())) {
+    REQUIRE(lchown(e.path().c_str(), 65534, 65534) == 0);
+  }
+  REQUIRE(lchown(origin.path().c_str(), 65534, 65534) == 0);
+  FakeClock clock;
+  RepoCache cache(dir.path() / "cache", {}, clock);
+  Result<CachedRepo> entry = cache.Sync(origin.path().string());
+  REQUIRE_FALSE(entry.ok());
+  CHECK(entry.code() == ErrorCode::kForbidden);
+  CHECK(entry.message() == "repo \"" + origin.path().string() +
+                               "\" belongs to another user, so libgit2 refuses to read it: pass "
+                               "its clone URL, or add the path to git's safe.directory.");
+}
+
 }  // namespace
 }  // namespace intern::tools

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -192,6 +193,16 @@ Status CheckLocalRepository(const RepoSource& source) {
   int rc = git_repository_open_ext(&raw, source.fetch_url.c_str(),
                                    GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   git::Repository repo(raw);
+  // libgit2 1.5.1 reports a foreign owner as GIT_ENOTFOUND ("'safe.directory' was not found")
+  // rather than GIT_EOWNER, so the owner is checked here too.
+  struct stat st {};
+  bool foreign = stat(source.fetch_url.c_str(), &st) == 0 && st.st_uid != geteuid();
+  if (rc == GIT_EOWNER || (rc < 0 && foreign)) {
+    return Fail(ErrorCode::kForbidden,
+                fmt::format("repo \"{}\" belongs to another user, so libgit2 refuses to read it: "
+                            "pass its clone URL, or add the path to git's safe.directory.",
+                            source.input));
+  }
   if (rc < 0) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("repo \"{}\" is not a git repository: pass the path of a repository "
