@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <thread>
 
 #include "tests/tools/repo_test_support.h"
@@ -402,6 +403,23 @@ TEST_CASE("a clone left half-done by a killed process is redone from scratch") {
   REQUIRE(entry.ok());
   CHECK(entry->cloned());
   CHECK_FALSE(std::filesystem::exists(entry->path() / "junk"));
+  CHECK(Inspect(*entry).head_commit == ids.c7);
+}
+
+TEST_CASE("a damaged cache entry is replaced by a fresh clone") {
+  TempDir dir;
+  OriginRepo origin(dir.path() / "origin.git");
+  testing::DemoIds ids = BuildDemoHistory(origin);
+  std::string key = ParseRepoSource(origin.file_url())->cache_key;
+  std::filesystem::path damaged = dir.path() / "cache" / (key + ".git");
+  std::filesystem::create_directories(damaged);
+  std::ofstream(damaged / "HEAD") << "garbage\n";
+  FakeClock clock;
+  RepoCache cache(dir.path() / "cache", {}, clock);
+
+  Result<CachedRepo> entry = cache.Sync(origin.file_url());
+  REQUIRE(entry.ok());
+  CHECK(entry->cloned());
   CHECK(Inspect(*entry).head_commit == ids.c7);
 }
 

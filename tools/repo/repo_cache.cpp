@@ -212,6 +212,16 @@ Status CheckLocalRepository(const RepoSource& source) {
   return Status::Ok();
 }
 
+// Whether `path` holds a bare repository libgit2 can open (a damaged entry is cloned again).
+bool IsUsableEntry(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path / "HEAD", ec)) return false;
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_bare(&raw, path.c_str());
+  git::Repository repo(raw);
+  return rc == 0;
+}
+
 // Takes the per-repository lock, polling so the wait honours the deadline and cancellation.
 Result<int> Lock(const fs::path& lock_path, const RepoSource& source,
                  std::chrono::milliseconds timeout, Clock& clock,
@@ -268,7 +278,8 @@ Result<CachedRepo> RepoCache::Sync(const RepoSource& source, const std::atomic<b
   if (!lock) return lock.failure();
   CachedRepo entry(cache_dir_ / (source.cache_key + ".git"), source, *lock);
 
-  bool exists = fs::exists(entry.path() / "HEAD", ec);
+  bool exists = IsUsableEntry(entry.path());
+  if (!exists) fs::remove_all(entry.path(), ec);  // damaged beyond use: clone afresh
   const std::string verb = exists ? "fetching" : "cloning";
   const std::string what = fmt::format("{} {}", verb, source.display_url);
   fs::path work = exists ? entry.path() : fs::path(entry.path().string() + ".tmp");
