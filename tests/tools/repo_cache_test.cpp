@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <thread>
 
@@ -255,9 +254,9 @@ TEST_CASE("without the probe, libgit2's own connection failure is reported with 
   CHECK_THAT(entry.message(),
              StartsWith("cloning http://127.0.0.1:1/x.git failed: ") &&
                  EndsWith("; check that the URL names a git repository you can read."));
-  CHECK_FALSE(std::filesystem::exists(dir.path() / "cache" /
-                                      (ParseRepoSource("http://127.0.0.1:1/x.git")->cache_key +
-                                       ".git.tmp")));
+  CHECK_FALSE(std::filesystem::exists(
+      dir.path() / "cache" /
+      (ParseRepoSource("http://127.0.0.1:1/x.git")->cache_key + ".git.tmp")));
 }
 
 TEST_CASE("a clone past its fetch timeout is stopped and leaves no entry") {

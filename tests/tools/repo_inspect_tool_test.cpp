@@ -1,7 +1,6 @@
 #include "tools/repo/repo_inspect_tool.h"
 
 #include <catch2/catch.hpp>
-
 #include <mutex>
 
 #include "tests/tools/repo_test_support.h"
@@ -87,7 +86,8 @@ TEST_CASE("repo_inspect summarises the demo repository and names each fact's evi
         origin.file_url() + " — branch main, HEAD " + ids.c7.substr(0, 12) +
             " (cloned into the cache)\n"
             "last commit 2026-03-04T11:00:00Z, first 2024-06-03T12:00:00Z, 7 commits [ev-1]\n"
-            "last 52 weeks (from 2025-03-10): 5 commits; weekly, oldest first: " + weeks +
+            "last 52 weeks (from 2025-03-10): 5 commits; weekly, oldest first: " +
+            weeks +
             " [ev-2]\n"
             "contributors: 3 (2 in the last 52 weeks); top: A. Lovelace <ada@example.org> 5, "
             "Bob Builder <bob@example.org> 1, Carol Coder <carol@example.org> 1 [ev-3]\n"
@@ -153,8 +153,7 @@ TEST_CASE("repo_inspect says so when a repository has no licence, README or buil
   REQUIRE(rows.size() == 7);
   CHECK(rows[0].draft.subject == "");
   CHECK(rows[3].draft.value == "0");
-  CHECK(rows[3].draft.quote ==
-        "no tags; too few tags for a cadence; 0 in the last 52 weeks");
+  CHECK(rows[3].draft.quote == "no tags; too few tags for a cadence; 0 in the last 52 weeks");
   CHECK(rows[4].draft.value == "none");
   CHECK(rows[4].draft.quote == "no LICENSE, LICENCE or COPYING file at the top of main");
   CHECK(rows[5].draft.value == "none");

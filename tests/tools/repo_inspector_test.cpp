@@ -106,7 +106,9 @@ TEST_CASE("the README head stops at the line cap and says it was cut") {
 TEST_CASE("the README head stops at the byte cap without splitting a UTF-8 character") {
   TempDir dir;
   OriginRepo origin(dir.path() / "origin.git");
-  origin.SetFile("readme", "ab\xC3\xA9" "cd\n");  // "abécd": é is two bytes at offsets 2-3
+  origin.SetFile("readme",
+                 "ab\xC3\xA9"
+                 "cd\n");  // "abécd": é is two bytes at offsets 2-3
   origin.Commit(testing::kAda, testing::k20250312T1000, "one");
   InspectOptions options;
   options.readme_max_bytes = 3;
@@ -138,6 +140,21 @@ TEST_CASE("a walk that reaches max_commits stops there and says it was capped") 
   CHECK(report->commits_capped);
   CHECK(report->commits_last_year == 3);
   CHECK(report->first_commit_at == At(testing::k20250902T0800));
+}
+
+TEST_CASE("a cancelled inspection stops its history walk") {
+  TempDir dir;
+  OriginRepo origin(dir.path() / "origin.git");
+  BuildDemoHistory(origin);
+  std::atomic<bool> cancel{true};
+  InspectOptions options;
+  options.cancel = &cancel;
+
+  Result<RepoReport> report =
+      InspectRepo(origin.path(), At(testing::k20260304T1200), "demo", options);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.code() == ErrorCode::kCancelled);
+  CHECK(report.message() == "inspecting demo was cancelled.");
 }
 
 TEST_CASE("commits dated after now count in the total but in no week") {
@@ -199,10 +216,8 @@ TEST_CASE("GuessSpdx names common licences by their distinctive wording") {
   CHECK(GuessSpdx("GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991") == "GPL-2.0");
   CHECK(GuessSpdx("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n"
                   "... the GNU General Public License ...") == "LGPL-3.0");
-  CHECK(GuessSpdx("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 2.1, February 1999") ==
-        "LGPL-2.1");
-  CHECK(GuessSpdx("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007") ==
-        "AGPL-3.0");
+  CHECK(GuessSpdx("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 2.1, February 1999") == "LGPL-2.1");
+  CHECK(GuessSpdx("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007") == "AGPL-3.0");
   CHECK(GuessSpdx("Mozilla Public License Version 2.0\n==================") == "MPL-2.0");
   CHECK(GuessSpdx("This is free and unencumbered software released into the public domain.") ==
         "Unlicense");
@@ -217,8 +232,7 @@ TEST_CASE("GuessSpdx names common licences by their distinctive wording") {
         "BSD-3-Clause");
   CHECK(GuessSpdx("Boost Software License - Version 1.0 - August 17th, 2003") == "BSL-1.0");
   CHECK(GuessSpdx("Creative Commons Legal Code\n\nCC0 1.0 Universal") == "CC0-1.0");
-  CHECK(GuessSpdx("Creative Commons Attribution 4.0 International Public License") ==
-        "CC-BY-4.0");
+  CHECK(GuessSpdx("Creative Commons Attribution 4.0 International Public License") == "CC-BY-4.0");
   CHECK(GuessSpdx("Creative Commons Attribution-ShareAlike 4.0 International Public License") ==
         "CC-BY-SA-4.0");
   CHECK(GuessSpdx("All rights reserved. Ask us first.") == "NOASSERTION");

@@ -73,7 +73,8 @@ TEST_CASE("absolute paths and file URLs are local sources with one cache key per
 }
 
 TEST_CASE("URLs that differ only in a trailing .git or the host's case share a cache entry") {
-  CHECK(Parsed("https://github.com/o/n").cache_key == Parsed("https://GITHUB.com/o/n.git").cache_key);
+  CHECK(Parsed("https://github.com/o/n").cache_key ==
+        Parsed("https://GITHUB.com/o/n.git").cache_key);
   CHECK(Parsed("https://github.com/o/n").cache_key != Parsed("https://github.com/o/m").cache_key);
 }
 

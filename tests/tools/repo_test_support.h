@@ -6,7 +6,6 @@
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <map>
 #include <string>
@@ -47,8 +46,7 @@ struct Person {
 
 inline git::Signature Sign(const Person& who, long long epoch_seconds, int offset_minutes = 0) {
   git_signature* raw = nullptr;
-  Check(git_signature_new(&raw, who.name.c_str(), who.email.c_str(), epoch_seconds,
-                          offset_minutes),
+  Check(git_signature_new(&raw, who.name.c_str(), who.email.c_str(), epoch_seconds, offset_minutes),
         "git_signature_new");
   return git::Signature(raw);
 }
@@ -80,8 +78,7 @@ class OriginRepo {
       git_oid blob;
       Check(git_blob_create_from_buffer(&blob, repo_.get(), content.data(), content.size()),
             "git_blob_create_from_buffer");
-      Check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &blob,
-                                   GIT_FILEMODE_BLOB),
+      Check(git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &blob, GIT_FILEMODE_BLOB),
             "git_treebuilder_insert");
     }
     git_oid tree_id;
@@ -207,8 +204,9 @@ inline DemoIds BuildDemoHistory(OriginRepo& origin) {
   ids.c1 = origin.Commit(kAda, k20240603T1200, "start");
   origin.SetFile("Dockerfile", "FROM debian:12\n");
   ids.c2 = origin.Commit(kBob, k20250309T235959, "add a Dockerfile");
-  origin.SetFile("README.md", "# Demo\r\n\r\nA demo project for tests.\r\n\r\n## Build\r\n\r\n"
-                              "cmake -B build\r\n");
+  origin.SetFile("README.md",
+                 "# Demo\r\n\r\nA demo project for tests.\r\n\r\n## Build\r\n\r\n"
+                 "cmake -B build\r\n");
   ids.c3 = origin.Commit(kAda, k20250310T0000, "explain the build");
   origin.SetFile("pyproject.toml", "[project]\nname = \"demo\"\n");
   ids.c4 = origin.Commit(kAda, k20250312T1000, "python bindings");

@@ -1,11 +1,10 @@
 #include "tools/repo/repo_cache.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -190,8 +189,8 @@ Status CheckLocalRepository(const RepoSource& source) {
                             source.input));
   }
   git_repository* raw = nullptr;
-  int rc = git_repository_open_ext(&raw, source.fetch_url.c_str(),
-                                   GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
+  int rc = git_repository_open_ext(&raw, source.fetch_url.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH,
+                                   nullptr);
   git::Repository repo(raw);
   // libgit2 1.5.1 reports a foreign owner as GIT_ENOTFOUND ("'safe.directory' was not found")
   // rather than GIT_EOWNER, so the owner is checked here too.
@@ -224,8 +223,7 @@ bool IsUsableEntry(const fs::path& path) {
 
 // Takes the per-repository lock, polling so the wait honours the deadline and cancellation.
 Result<int> Lock(const fs::path& lock_path, const RepoSource& source,
-                 std::chrono::milliseconds timeout, Clock& clock,
-                 const std::atomic<bool>* cancel) {
+                 std::chrono::milliseconds timeout, Clock& clock, const std::atomic<bool>* cancel) {
   int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Fail(ErrorCode::kIo, fmt::format("opening the cache lock {}: {}; check that the cache "
@@ -238,8 +236,8 @@ Result<int> Lock(const fs::path& lock_path, const RepoSource& source,
     int err = errno;
     if (err != EWOULDBLOCK && err != EINTR) {
       close(fd);
-      return Fail(ErrorCode::kIo, fmt::format("locking {}: {}", lock_path.string(),
-                                              strerrordesc_np(err)));
+      return Fail(ErrorCode::kIo,
+                  fmt::format("locking {}: {}", lock_path.string(), strerrordesc_np(err)));
     }
     if (cancel != nullptr && cancel->load()) {
       close(fd);
@@ -272,9 +270,8 @@ Result<CachedRepo> RepoCache::Sync(const RepoSource& source, const std::atomic<b
                             "writable.",
                             cache_dir_.string(), ec.message()));
   }
-  Result<int> lock =
-      Lock(cache_dir_ / (source.cache_key + ".lock"), source, options_.lock_timeout, clock_,
-           cancel);
+  Result<int> lock = Lock(cache_dir_ / (source.cache_key + ".lock"), source, options_.lock_timeout,
+                          clock_, cancel);
   if (!lock) return lock.failure();
   CachedRepo entry(cache_dir_ / (source.cache_key + ".git"), source, *lock);
 

@@ -108,8 +108,7 @@ std::vector<EvidenceDraft> Facts(const RepoReport& r, const RepoSource& source,
   add("contributors", std::to_string(r.contributors_total),
       fmt::format("{} distinct author e-mails in {} commits, {} active in the last 52 weeks; top: "
                   "{}",
-                  r.contributors_total, r.commits_total, r.contributors_last_year,
-                  Join(top, ", ")),
+                  r.contributors_total, r.commits_total, r.contributors_last_year, Join(top, ", ")),
       people);
 
   std::string tag_lines;
@@ -117,16 +116,14 @@ std::vector<EvidenceDraft> Facts(const RepoReport& r, const RepoSource& source,
     tag_lines += fmt::format("{} {} {} {}\n", t.name, Rfc3339(t.date),
                              t.annotated ? "annotated" : "lightweight", t.commit);
   }
-  std::string cadence = r.median_days_between_tags
-                            ? fmt::format("median {:.1f} days between tags",
-                                          *r.median_days_between_tags)
-                            : std::string("too few tags for a cadence");
-  std::string newest = r.tags.empty() ? "no tags"
-                                      : fmt::format("newest {} on {}", r.tags.back().name,
-                                                    Day(r.tags.back().date));
+  std::string cadence = r.median_days_between_tags ? fmt::format("median {:.1f} days between tags",
+                                                                 *r.median_days_between_tags)
+                                                   : std::string("too few tags for a cadence");
+  std::string newest =
+      r.tags.empty() ? "no tags"
+                     : fmt::format("newest {} on {}", r.tags.back().name, Day(r.tags.back().date));
   add("tags", std::to_string(r.tags.size()),
-      fmt::format("{}; {}; {} in the last 52 weeks", newest, cadence, r.tags_last_year),
-      tag_lines);
+      fmt::format("{}; {}; {} in the last 52 weeks", newest, cadence, r.tags_last_year), tag_lines);
 
   if (r.licence_file.empty()) {
     add("license", "none",
@@ -140,9 +137,9 @@ std::vector<EvidenceDraft> Facts(const RepoReport& r, const RepoSource& source,
       fmt::format("top-level build files of {}", branch), "");
 
   add("readme", r.readme_file.empty() ? "none" : r.readme_file,
-      r.readme_file.empty() ? fmt::format("no README at the top of {}", branch)
-                            : fmt::format("first lines of {}{}", r.readme_file,
-                                          r.readme_truncated ? " (cut)" : ""),
+      r.readme_file.empty()
+          ? fmt::format("no README at the top of {}", branch)
+          : fmt::format("first lines of {}{}", r.readme_file, r.readme_truncated ? " (cut)" : ""),
       r.readme_head);
   return rows;
 }
@@ -174,15 +171,13 @@ std::string Summary(const RepoReport& r, const CachedRepo& entry,
                      r.contributors_total, r.contributors_last_year, Join(top, ", "), ids[2]);
   out += fmt::format("tags: {}{}{}; {} in the last 52 weeks; {} [{}]\n", r.tags.size(),
                      r.tags.empty() ? "" : ": ", Join(tag_names, ", "), r.tags_last_year,
-                     r.median_days_between_tags
-                         ? fmt::format("median {:.1f} days between tags",
-                                       *r.median_days_between_tags)
-                         : std::string("too few tags for a cadence"),
+                     r.median_days_between_tags ? fmt::format("median {:.1f} days between tags",
+                                                              *r.median_days_between_tags)
+                                                : std::string("too few tags for a cadence"),
                      ids[3]);
-  out += r.licence_file.empty()
-             ? fmt::format("licence: no licence file [{}]\n", ids[4])
-             : fmt::format("licence: {}, SPDX guess {} [{}]\n", r.licence_file, r.licence_spdx,
-                           ids[4]);
+  out += r.licence_file.empty() ? fmt::format("licence: no licence file [{}]\n", ids[4])
+                                : fmt::format("licence: {}, SPDX guess {} [{}]\n", r.licence_file,
+                                              r.licence_spdx, ids[4]);
   out += fmt::format("build files: {} [{}]\n",
                      r.build_files.empty() ? "none" : Join(r.build_files, ", "), ids[5]);
   out += r.readme_file.empty()
@@ -236,8 +231,10 @@ ToolResult RepoInspectTool::Run(const nlohmann::json& args, ToolContext& ctx) {
   RepoCache cache(options_.cache_dir, options_.cache, ctx.clock);
   Result<CachedRepo> entry = cache.Sync(repo, ctx.cancel);
   if (!entry) return ToolResult::Error(entry.message());
+  InspectOptions inspect = options_.inspect;
+  inspect.cancel = ctx.cancel;
   Result<RepoReport> report =
-      InspectRepo(entry->path(), ctx.clock.Now(), entry->source().display_url, options_.inspect);
+      InspectRepo(entry->path(), ctx.clock.Now(), entry->source().display_url, inspect);
   if (!report) return ToolResult::Error(report.message());
 
   std::vector<std::string> ids;
@@ -245,8 +242,7 @@ ToolResult RepoInspectTool::Run(const nlohmann::json& args, ToolContext& ctx) {
     Result<std::string> id = ctx.ledger.Record(draft);
     if (!id) {
       return ToolResult::Error(fmt::format("recording {} of {} in the evidence ledger failed: {}",
-                                           draft.field, entry->source().display_url,
-                                           id.message()));
+                                           draft.field, entry->source().display_url, id.message()));
     }
     ids.push_back(*id);
   }

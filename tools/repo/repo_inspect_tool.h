@@ -12,7 +12,6 @@
 // the same repository serialise on its cache lock.
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "tools/repo/libgit2_init.h"

@@ -58,8 +58,8 @@ Result<std::string> ReadBlob(git_repository* repo, const git_tree_entry* entry,
                              std::size_t max_bytes, const std::string& what) {
   git_blob* raw = nullptr;
   int rc = git_blob_lookup(&raw, repo, git_tree_entry_id(entry));
-  if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: reading {}", what,
-                                                       git_tree_entry_name(entry)));
+  if (rc < 0)
+    return git::ErrorFailure(rc, fmt::format("{}: reading {}", what, git_tree_entry_name(entry)));
   git::Blob blob(raw);
   auto size = static_cast<std::size_t>(git_blob_rawsize(blob.get()));
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
@@ -95,13 +95,17 @@ std::string Head(std::string_view text, std::size_t max_lines, std::size_t max_b
 
 const std::set<std::string, std::less<>>& BuildFileNames() {
   static const std::set<std::string, std::less<>> names = {
-      "BUILD",          "BUILD.bazel",      "CMakeLists.txt", "Cargo.toml",     "Dockerfile",
-      "GNUmakefile",    "Gemfile",          "MODULE.bazel",   "Makefile",       "Package.swift",
-      "SConstruct",     "WORKSPACE",        "WORKSPACE.bazel", "build.gradle",  "build.gradle.kts",
-      "build.sbt",      "build.zig",        "composer.json",  "configure",      "configure.ac",
-      "docker-compose.yml", "environment.yml", "flake.nix",   "go.mod",         "makefile",
-      "meson.build",    "package.json",     "pom.xml",        "pyproject.toml", "requirements.txt",
-      "setup.cfg",      "setup.py",
+      "BUILD",           "BUILD.bazel",    "CMakeLists.txt",
+      "Cargo.toml",      "Dockerfile",     "GNUmakefile",
+      "Gemfile",         "MODULE.bazel",   "Makefile",
+      "Package.swift",   "SConstruct",     "WORKSPACE",
+      "WORKSPACE.bazel", "build.gradle",   "build.gradle.kts",
+      "build.sbt",       "build.zig",      "composer.json",
+      "configure",       "configure.ac",   "docker-compose.yml",
+      "environment.yml", "flake.nix",      "go.mod",
+      "makefile",        "meson.build",    "package.json",
+      "pom.xml",         "pyproject.toml", "requirements.txt",
+      "setup.cfg",       "setup.py",
   };
   return names;
 }
@@ -132,14 +136,17 @@ Status WalkHistory(git_repository* repo, TimePoint now, const InspectOptions& op
   bool first = true;
   git_oid oid;
   while ((rc = git_revwalk_next(&oid, walk.get())) == 0) {
+    if (report.commits_total % 1024 == 0 && options.cancel != nullptr && options.cancel->load()) {
+      return Fail(ErrorCode::kCancelled, fmt::format("{} was cancelled.", what));
+    }
     if (static_cast<std::size_t>(report.commits_total) >= options.max_commits) {
       report.commits_capped = true;
       break;
     }
     git_commit* raw_commit = nullptr;
     rc = git_commit_lookup(&raw_commit, repo, &oid);
-    if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: reading commit {}", what,
-                                                         git::OidHex(oid)));
+    if (rc < 0)
+      return git::ErrorFailure(rc, fmt::format("{}: reading commit {}", what, git::OidHex(oid)));
     git::Commit commit(raw_commit);
     TimePoint when = FromGitTime(git_commit_time(commit.get()));
     ++report.commits_total;
@@ -171,8 +178,9 @@ Status WalkHistory(git_repository* repo, TimePoint now, const InspectOptions& op
     if (tally.in_window) ++report.contributors_last_year;
     report.top_contributors.push_back({tally.name, email, tally.commits});
   }
-  std::stable_sort(report.top_contributors.begin(), report.top_contributors.end(),
-                   [](const Contributor& a, const Contributor& b) { return a.commits > b.commits; });
+  std::stable_sort(
+      report.top_contributors.begin(), report.top_contributors.end(),
+      [](const Contributor& a, const Contributor& b) { return a.commits > b.commits; });
   if (report.top_contributors.size() > options.top_contributors) {
     report.top_contributors.resize(options.top_contributors);
   }
@@ -196,8 +204,7 @@ int CollectTag(const char* ref_name, git_oid* oid, void* payload) {
   std::optional<TimePoint> tagger_time;
   if (git_object_type(object.get()) == GIT_OBJECT_TAG) {
     tag.annotated = true;
-    const git_signature* tagger =
-        git_tag_tagger(reinterpret_cast<const git_tag*>(object.get()));
+    const git_signature* tagger = git_tag_tagger(reinterpret_cast<const git_tag*>(object.get()));
     if (tagger != nullptr) tagger_time = FromGitTime(tagger->when.time);
   }
   git_object* raw_peeled = nullptr;
@@ -210,8 +217,7 @@ int CollectTag(const char* ref_name, git_oid* oid, void* payload) {
   return 0;
 }
 
-Status ReadTags(git_repository* repo, TimePoint now, const std::string& what,
-                RepoReport& report) {
+Status ReadTags(git_repository* repo, TimePoint now, const std::string& what, RepoReport& report) {
   TagWalk walk{repo, &report.tags};
   int rc = git_tag_foreach(repo, CollectTag, &walk);
   if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: listing tags", what));
@@ -254,8 +260,8 @@ Status ReadFiles(git_repository* repo, git_commit* head, const InspectOptions& o
   std::sort(report.build_files.begin(), report.build_files.end());
 
   static const std::vector<std::string_view> kLicenceNames = {
-      "license",     "license.md", "license.txt", "licence",     "licence.md", "licence.txt",
-      "copying",     "copying.md", "copying.txt", "unlicense",   "license.rst"};
+      "license", "license.md", "license.txt", "licence",   "licence.md", "licence.txt",
+      "copying", "copying.md", "copying.txt", "unlicense", "license.rst"};
   static const std::vector<std::string_view> kLicencePrefixes = {"license", "licence", "copying"};
   if (const git_tree_entry* entry = FindFile(tree.get(), kLicenceNames, kLicencePrefixes)) {
     Result<std::string> text = ReadBlob(repo, entry, kMaxLicenceBytes, what);
@@ -267,15 +273,15 @@ Status ReadFiles(git_repository* repo, git_commit* head, const InspectOptions& o
   }
 
   static const std::vector<std::string_view> kReadmeNames = {
-      "readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme", "readme.adoc",
-      "readme.org"};
+      "readme.md", "readme.markdown", "readme.rst", "readme.txt",
+      "readme",    "readme.adoc",     "readme.org"};
   if (const git_tree_entry* entry = FindFile(tree.get(), kReadmeNames, {"readme"})) {
     // Read one byte past the cap so a README of exactly the cap is not called truncated.
     Result<std::string> text = ReadBlob(repo, entry, options.readme_max_bytes * 4 + 1, what);
     if (!text) return text.failure();
     report.readme_file = git_tree_entry_name(entry);
-    report.readme_head = Head(*text, options.readme_max_lines, options.readme_max_bytes,
-                              &report.readme_truncated);
+    report.readme_head =
+        Head(*text, options.readme_max_lines, options.readme_max_bytes, &report.readme_truncated);
   }
   return Status::Ok();
 }
@@ -294,8 +300,8 @@ Result<RepoReport> InspectRepo(const std::filesystem::path& repo_path, TimePoint
   git::LibGit2 libgit2;
   const std::string what = fmt::format("inspecting {}", display_name);
   git_repository* raw_repo = nullptr;
-  int rc = git_repository_open_ext(&raw_repo, repo_path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH,
-                                   nullptr);
+  int rc =
+      git_repository_open_ext(&raw_repo, repo_path.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
   git::Repository repo(raw_repo);
   if (rc < 0) {
     return Fail(ErrorCode::kNotFound,

@@ -19,6 +19,7 @@
 // as nothing rewrites the repository meanwhile (RepoCache's lock guarantees that for the cache).
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -41,9 +42,9 @@ struct Contributor {
 };
 
 struct TagInfo {
-  std::string name;     // without "refs/tags/"
-  TimePoint date;       // tagger time, else the commit's committer time
-  std::string commit;   // hex id of the commit it points to
+  std::string name;    // without "refs/tags/"
+  TimePoint date;      // tagger time, else the commit's committer time
+  std::string commit;  // hex id of the commit it points to
   bool annotated = false;
 
   bool operator==(const TagInfo&) const = default;
@@ -62,20 +63,20 @@ struct RepoReport {
   int commits_last_year = 0;
 
   int contributors_total = 0;
-  int contributors_last_year = 0;                 // authors of commits in the 52 weeks
-  std::vector<Contributor> top_contributors;     // by commits, then e-mail; at most top_n
+  int contributors_last_year = 0;             // authors of commits in the 52 weeks
+  std::vector<Contributor> top_contributors;  // by commits, then e-mail; at most top_n
 
-  std::vector<TagInfo> tags;                     // by date, then name
-  int tags_last_year = 0;                        // tags dated in the 52 weeks (up to now)
+  std::vector<TagInfo> tags;                       // by date, then name
+  int tags_last_year = 0;                          // tags dated in the 52 weeks (up to now)
   std::optional<double> median_days_between_tags;  // needs two tags
 
-  std::string licence_file;  // e.g. "LICENSE"; empty when there is none
-  std::string licence_spdx;  // GuessSpdx of it; empty when there is no licence file
-  std::string licence_head;  // its first lines, cut like readme_head
+  std::string licence_file;              // e.g. "LICENSE"; empty when there is none
+  std::string licence_spdx;              // GuessSpdx of it; empty when there is no licence file
+  std::string licence_head;              // its first lines, cut like readme_head
   std::vector<std::string> build_files;  // sorted by name
 
-  std::string readme_file;   // e.g. "README.md"; empty when there is none
-  std::string readme_head;   // the first lines of it (see InspectOptions)
+  std::string readme_file;        // e.g. "README.md"; empty when there is none
+  std::string readme_head;        // the first lines of it (see InspectOptions)
   bool readme_truncated = false;  // the README goes on past readme_head
 };
 
@@ -84,14 +85,17 @@ struct InspectOptions {
   std::size_t top_contributors = 10;
   std::size_t readme_max_lines = 40;
   std::size_t readme_max_bytes = 2048;  // cut at a UTF-8 character boundary
+  // When set and true, the history walk stops (checked every 1024 commits and at the start) and
+  // InspectRepo fails with kCancelled. Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Inspects the repository at `repo_path` (bare or not) as of `now`. Failures: kNotFound when the
 // path is not a repository, or when it has no commits yet (message says so and what to do);
-// kIo for libgit2 errors reading it. `display_name` names the repository in messages.
+// kCancelled when options.cancel is set; kIo for libgit2 errors reading it. `display_name` names
+// the repository in messages.
 Result<RepoReport> InspectRepo(const std::filesystem::path& repo_path, TimePoint now,
-                               const std::string& display_name,
-                               const InspectOptions& options = {});
+                               const std::string& display_name, const InspectOptions& options = {});
 
 // Monday 00:00 UTC of the week that contains `t`.
 TimePoint WeekStartUtc(TimePoint t);

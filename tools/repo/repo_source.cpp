@@ -72,7 +72,8 @@ std::string CacheKey(const std::vector<std::string_view>& parts, std::string_vie
     if (part.empty()) continue;
     if (!readable.empty()) readable += '+';
     for (unsigned char c : part) {
-      readable += (std::isalnum(c) || c == '.' || c == '-' || c == '_') ? static_cast<char>(c) : '_';
+      readable +=
+          (std::isalnum(c) || c == '.' || c == '-' || c == '_') ? static_cast<char>(c) : '_';
     }
   }
   if (readable.size() > kMaxReadableKey) readable.resize(kMaxReadableKey);
@@ -99,18 +100,17 @@ Result<RepoSource> ParseHttp(std::string_view input, std::string_view scheme,
   std::string_view path =
       authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
   if (authority.find('@') != std::string_view::npos) {
-    return Invalid(
-        "repo URL carries credentials (user:password@host): pass the URL without them.");
+    return Invalid("repo URL carries credentials (user:password@host): pass the URL without them.");
   }
   std::string_view host = authority;
   std::string_view port_text;
   if (!host.empty() && host.front() == '[') {  // [IPv6]:port
     std::size_t close = host.find(']');
     if (close == std::string_view::npos) {
-      return Invalid(fmt::format(
-          "repo \"{}\" has an unclosed '[' in its host: pass a URL such as "
-          "https://[::1]:8080/owner/name.",
-          input));
+      return Invalid(
+          fmt::format("repo \"{}\" has an unclosed '[' in its host: pass a URL such as "
+                      "https://[::1]:8080/owner/name.",
+                      input));
     }
     port_text = host.substr(close + 1);
     host = host.substr(1, close - 1);
@@ -130,9 +130,9 @@ Result<RepoSource> ParseHttp(std::string_view input, std::string_view scheme,
   }
   int port = scheme == "https" ? 443 : 80;
   if (!port_text.empty()) {
-    bool digits = port_text.size() <= 5 &&
-                  std::all_of(port_text.begin(), port_text.end(),
-                              [](unsigned char c) { return std::isdigit(c) != 0; });
+    bool digits =
+        port_text.size() <= 5 && std::all_of(port_text.begin(), port_text.end(),
+                                             [](unsigned char c) { return std::isdigit(c) != 0; });
     port = digits ? std::stoi(std::string(port_text)) : 0;
     if (port < 1 || port > 65535) {
       return Invalid(fmt::format(
@@ -141,10 +141,10 @@ Result<RepoSource> ParseHttp(std::string_view input, std::string_view scheme,
   }
   std::string_view clean_path = StripTrailingSlashes(path);
   if (clean_path.empty() || clean_path == "/" || clean_path.front() != '/') {
-    return Invalid(fmt::format(
-        "repo \"{}\" names a host but no repository: pass a URL such as "
-        "https://github.com/owner/name.",
-        input));
+    return Invalid(
+        fmt::format("repo \"{}\" names a host but no repository: pass a URL such as "
+                    "https://github.com/owner/name.",
+                    input));
   }
 
   RepoSource source;
@@ -158,7 +158,8 @@ Result<RepoSource> ParseHttp(std::string_view input, std::string_view scheme,
   source.host = lower_host;
   source.port = port;
   std::vector<std::string_view> parts = SplitSlashes(StripDotGit(clean_path));
-  std::string readable_host = port_text.empty() ? lower_host : fmt::format("{}_{}", lower_host, port);
+  std::string readable_host =
+      port_text.empty() ? lower_host : fmt::format("{}_{}", lower_host, port);
   parts.insert(parts.begin(), readable_host);
   source.cache_key = CacheKey(parts, Lower(StripDotGit(source.fetch_url)));
   return source;
@@ -225,10 +226,10 @@ Result<RepoSource> ParseRepoSource(std::string_view repo, const RepoSourceOption
     if (scheme == "https" || scheme == "http") return ParseHttp(repo, scheme, rest);
     if (scheme == "file") {
       if (rest.empty() || rest.front() != '/') {
-        return Invalid(fmt::format(
-            "repo \"{}\" names a host or a relative path; file URLs must look like "
-            "file:///absolute/path.",
-            repo));
+        return Invalid(
+            fmt::format("repo \"{}\" names a host or a relative path; file URLs must look like "
+                        "file:///absolute/path.",
+                        repo));
       }
       return ParseLocal(repo, rest, options);
     }

@@ -1,12 +1,11 @@
 #include "tools/repo/tcp_probe.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -77,9 +76,8 @@ Status ProbeTcp(const std::string& host, int port, std::chrono::milliseconds tim
     if (last_error == ETIMEDOUT) break;
   }
   if (last_error == ETIMEDOUT) {
-    return Fail(ErrorCode::kTimeout,
-                fmt::format("connecting to {}:{} timed out after {} ms", host, port,
-                            timeout.count()));
+    return Fail(ErrorCode::kTimeout, fmt::format("connecting to {}:{} timed out after {} ms", host,
+                                                 port, timeout.count()));
   }
   return Fail(ErrorCode::kConnection,
               fmt::format("cannot connect to {}:{} ({})", host, port, strerrordesc_np(last_error)));
