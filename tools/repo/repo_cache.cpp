@@ -19,7 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kRemoteName = "origin";
 constexpr const char* kBranchSpec = "+refs/heads/*:refs/heads/*";
 constexpr const char* kTagSpec = "+refs/tags/*:refs/tags/*";
 constexpr Clock::Duration kLockPoll{50};
@@ -118,30 +117,19 @@ Status DropNonCommitTags(git_repository* repo, const std::string& what) {
   return Status::Ok();
 }
 
-Result<git::Remote> OpenOrigin(git_repository* repo, const RepoSource& source,
-                               const std::string& what) {
+// An in-memory remote for the source: nothing is written to the cache entry's config (the URL
+// comes with every Sync), url.*.insteadOf rewrites do not apply (the URL fetched is the URL shown),
+// and libgit2 1.5.1's config regex look-ups, which leak pcre2 match data, are avoided.
+Result<git::Remote> SourceRemote(git_repository* repo, const RepoSource& source,
+                                 const std::string& what) {
+  git_remote_create_options opts = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  opts.repository = repo;
+  opts.name = nullptr;
+  opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
   git_remote* raw = nullptr;
-  int rc = git_remote_lookup(&raw, repo, kRemoteName);
-  if (rc == GIT_ENOTFOUND) {
-    rc = git_remote_create_with_fetchspec(&raw, repo, kRemoteName, source.fetch_url.c_str(),
-                                          kBranchSpec);
-    if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: adding remote", what));
-    git::Remote created(raw);
-    rc = git_remote_add_fetch(repo, kRemoteName, kTagSpec);
-    if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: adding the tag refspec", what));
-    // The remote object read before add_fetch does not know the tag refspec: read it again.
-    rc = git_remote_lookup(&raw, repo, kRemoteName);
-  }
-  if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: opening remote", what));
-  git::Remote remote(raw);
-  if (source.fetch_url != git_remote_url(remote.get())) {
-    rc = git_remote_set_url(repo, kRemoteName, source.fetch_url.c_str());
-    if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: updating the remote URL", what));
-    rc = git_remote_lookup(&raw, repo, kRemoteName);
-    if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: opening remote", what));
-    remote.reset(raw);
-  }
-  return remote;
+  int rc = git_remote_create_with_opts(&raw, source.fetch_url.c_str(), &opts);
+  if (rc < 0) return git::ErrorFailure(rc, fmt::format("{}: setting up the remote", what));
+  return git::Remote(raw);
 }
 
 }  // namespace
@@ -301,7 +289,7 @@ Result<CachedRepo> RepoCache::Sync(const RepoSource& source, const std::atomic<b
       return git::ErrorFailure(rc, fmt::format("{}: {} the cache entry {}", what,
                                                exists ? "opening" : "creating", work.string()));
     }
-    Result<git::Remote> remote = OpenOrigin(repo.get(), source, what);
+    Result<git::Remote> remote = SourceRemote(repo.get(), source, what);
     if (!remote) return remote.failure();
 
     TransferGuard guard{&clock_, clock_.Monotonic() + options_.fetch_timeout, cancel,
@@ -313,7 +301,9 @@ Result<CachedRepo> RepoCache::Sync(const RepoSource& source, const std::atomic<b
     opts.prune = GIT_FETCH_PRUNE;
     opts.update_fetchhead = 0;
     opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
-    rc = git_remote_fetch(remote->get(), nullptr, &opts, "repo_inspect fetch");
+    const char* specs[] = {kBranchSpec, kTagSpec};
+    git_strarray refspecs{const_cast<char**>(specs), 2};
+    rc = git_remote_fetch(remote->get(), &refspecs, &opts, "repo_inspect fetch");
     switch (guard.stop) {
       case TransferGuard::Stop::kCancelled:
         return Fail(ErrorCode::kCancelled, fmt::format("{} was cancelled.", what));

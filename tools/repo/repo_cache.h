@@ -2,9 +2,11 @@
 // RepoCache — local copies of the repositories repo_inspect reads, under one cache directory
 // (production: <INTERN_HOME>/cache/repos).
 //
-// Layout: <cache_dir>/<source.cache_key>.git is a bare repository whose remote "origin" fetches
-// +refs/heads/*:refs/heads/* and +refs/tags/*:refs/tags/* (a mirror of branches and tags, pruned
-// on every fetch), and whose HEAD follows the remote's default branch. Bare is enough because the
+// Layout: <cache_dir>/<source.cache_key>.git is a bare repository into which every Sync fetches
+// +refs/heads/*:refs/heads/* and +refs/tags/*:refs/tags/* from the source URL (a mirror of
+// branches and tags, pruned on every fetch; no remote is stored in its config), and whose HEAD
+// follows the remote's default branch. Tags of trees or blobs are not kept (they are no releases,
+// and libgit2 1.5's local transport cannot fetch again past them). Bare is enough because the
 // inspector reads files from the object database (HEAD's tree), never from a working tree, and it
 // halves the disk use. <cache_dir>/<key>.lock is the per-repository lock file. A first clone is
 // built in <key>.git.tmp and renamed into place only when complete, so a failed or interrupted
