@@ -211,6 +211,12 @@ TEST_CASE("every bad repo_inspect argument is a tool error with the sentence nam
       {{{"repo", "git@github.com:o/n.git"}},
        "repo \"git@github.com:o/n.git\" is an ssh address, which needs keys intern does not "
        "have: pass the https:// clone URL instead."},
+      {{{"repo", "ssh://git@github.com/o/n"}},
+       "repo \"ssh://git@github.com/o/n\" is an ssh address, which needs keys intern does not "
+       "have: pass the https:// clone URL instead."},
+      {{{"repo", "https://[::1/o/n"}},
+       "repo \"https://[::1/o/n\" has an unclosed '[' in its host: pass a URL such as "
+       "https://[::1]:8080/owner/name."},
       {{{"repo", "ftp://example.org/r"}},
        "repo \"ftp://example.org/r\" uses the unsupported scheme \"ftp\": pass an https://, "
        "http:// or file:// URL, an absolute path, or owner/name."},
