@@ -12,6 +12,7 @@ namespace intern::agent {
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
+      {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
   };
   return kCommands;
 }
