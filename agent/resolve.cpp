@@ -274,25 +274,25 @@ std::optional<Resolution> MatchIdentifier(const std::string& input, const Identi
   for (const CatalogEntry& e : catalog.entries()) {
     std::string github = LowerString(e.github);
     if (!id.github.empty() && !github.empty() && id.github == github) {
-      return Resolved(ResolutionKind::kAlias, e,
-                      fmt::format("{} is {}: matched its GitHub repo {}.", Quote(input), e.name,
-                                  e.github));
+      return Resolved(
+          ResolutionKind::kAlias, e,
+          fmt::format("{} is {}: matched its GitHub repo {}.", Quote(input), e.name, e.github));
     }
     if (!id.hub.empty()) {
       for (const std::string& hf : e.hf_ids) {
         if (LowerString(hf) == id.hub) {
-          return Resolved(ResolutionKind::kAlias, e,
-                          fmt::format("{} is {}: matched its hub id {}.", Quote(input), e.name,
-                                      hf));
+          return Resolved(
+              ResolutionKind::kAlias, e,
+              fmt::format("{} is {}: matched its hub id {}.", Quote(input), e.name, hf));
         }
       }
     }
     if (!id.page.empty()) {
       for (const std::string* link : {&e.links.home, &e.links.docs, &e.links.repo, &e.links.hf}) {
         if (!link->empty() && PageKey(*link) == id.page) {
-          return Resolved(ResolutionKind::kAlias, e,
-                          fmt::format("{} is {}: matched its link {}.", Quote(input), e.name,
-                                      *link));
+          return Resolved(
+              ResolutionKind::kAlias, e,
+              fmt::format("{} is {}: matched its link {}.", Quote(input), e.name, *link));
         }
       }
     }
@@ -355,8 +355,9 @@ Resolution MatchFuzzy(const std::string& input, const std::string& query_text,
   const Scored& winner = scored.front();
   r.kind = ResolutionKind::kFuzzy;
   r.entry = *winner.entry;
-  r.note = fmt::format("{} is not a catalog name; chose the closest match, {} (matched {}, score {:.2f}).",
-                       Quote(input), winner.entry->name, Quote(winner.matched_on), winner.score);
+  r.note = fmt::format(
+      "{} is not a catalog name; chose the closest match, {} (matched {}, score {:.2f}).",
+      Quote(input), winner.entry->name, Quote(winner.matched_on), winner.score);
   return r;
 }
 
@@ -420,12 +421,18 @@ CatalogEntry EntryFromRemote(const RemoteMatch& m) {
 
 const char* ResolutionKindName(ResolutionKind kind) {
   switch (kind) {
-    case ResolutionKind::kExact: return "exact";
-    case ResolutionKind::kAlias: return "alias";
-    case ResolutionKind::kFuzzy: return "fuzzy";
-    case ResolutionKind::kAmbiguous: return "ambiguous";
-    case ResolutionKind::kUnknown: return "unknown";
-    case ResolutionKind::kRemote: return "remote";
+    case ResolutionKind::kExact:
+      return "exact";
+    case ResolutionKind::kAlias:
+      return "alias";
+    case ResolutionKind::kFuzzy:
+      return "fuzzy";
+    case ResolutionKind::kAmbiguous:
+      return "ambiguous";
+    case ResolutionKind::kUnknown:
+      return "unknown";
+    case ResolutionKind::kRemote:
+      return "remote";
   }
   return "unknown";
 }
@@ -476,24 +483,26 @@ Result<Resolution> ResolveWithRemote(std::string_view name, const Catalog& catal
                          Quote(input));
     return r;
   }
-  for (const RemoteMatch& m : *found) r.candidates.push_back(Candidate{EntryFromRemote(m), 0.0, m.id});
+  for (const RemoteMatch& m : *found)
+    r.candidates.push_back(Candidate{EntryFromRemote(m), 0.0, m.id});
   std::size_t index = 0;
   if (options.pick) {
     int pick = *options.pick;
     if (pick < 1 || static_cast<std::size_t>(pick) > found->size()) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  fmt::format("--pick {} is out of range: there are {} candidates", pick,
-                              found->size()));
+      return Fail(
+          ErrorCode::kInvalidArgument,
+          fmt::format("--pick {} is out of range: there are {} candidates", pick, found->size()));
     }
     index = static_cast<std::size_t>(pick) - 1;
   }
   const RemoteMatch& chosen = (*found)[index];
   r.kind = ResolutionKind::kRemote;
   r.entry = r.candidates[index].entry;
-  r.note = fmt::format("{} is not in the catalog; chose the {} {} ({} of {} results; --pick N "
-                       "chooses another).",
-                       Quote(input), chosen.source == "hub" ? "hub repo" : "GitHub repo",
-                       chosen.id, index + 1, found->size());
+  r.note = fmt::format(
+      "{} is not in the catalog; chose the {} {} ({} of {} results; --pick N "
+      "chooses another).",
+      Quote(input), chosen.source == "hub" ? "hub repo" : "GitHub repo", chosen.id, index + 1,
+      found->size());
   return r;
 }
 

@@ -13,9 +13,9 @@ namespace intern::config {
 namespace {
 
 constexpr std::string_view kEntryKeys[] = {
-    "id",      "name",   "aliases",      "kind",   "category", "organisation",
-    "tagline", "summary", "links",       "hf_ids", "github",   "pipeline_tag",
-    "topics",  "pricing", "licence",     "facts",  "bench"};
+    "id",      "name",    "aliases", "kind",   "category", "organisation",
+    "tagline", "summary", "links",   "hf_ids", "github",   "pipeline_tag",
+    "topics",  "pricing", "licence", "facts",  "bench"};
 constexpr std::string_view kLinkKeys[] = {"home", "docs", "repo", "hf"};
 constexpr std::string_view kPricingKeys[] = {"model", "entry"};
 constexpr std::string_view kFactKeys[] = {"field", "value", "source", "checked"};
@@ -59,8 +59,7 @@ bool IsIsoDate(std::string_view s) {
 bool IsOwnerSlashName(std::string_view s) {
   std::size_t slash = s.find('/');
   return slash != std::string_view::npos && slash > 0 && slash + 1 < s.size() &&
-         s.find('/', slash + 1) == std::string_view::npos &&
-         s.find(' ') == std::string_view::npos;
+         s.find('/', slash + 1) == std::string_view::npos && s.find(' ') == std::string_view::npos;
 }
 
 // The problem with one fact, or nullopt. Shared by Parse (which adds the fact's line) and
@@ -111,8 +110,7 @@ std::optional<std::string> EntryProblem(const CatalogEntry& e) {
 // Reads one [[entries]] table, reporting problems as "ORIGIN:LINE: entry \"id\": ...".
 class EntryReader {
  public:
-  EntryReader(const toml::table& table, std::string_view origin)
-      : table_(table), origin_(origin) {
+  EntryReader(const toml::table& table, std::string_view origin) : table_(table), origin_(origin) {
     if (const toml::node* id = table.get("id")) {
       if (auto s = id->value<std::string>()) id_ = *s;
     }
@@ -178,7 +176,8 @@ class EntryReader {
 
  private:
   Failure Problem(const toml::node& at, std::string_view what) const {
-    std::string who = id_.empty() ? std::string("entry without id") : fmt::format("entry \"{}\"", id_);
+    std::string who =
+        id_.empty() ? std::string("entry without id") : fmt::format("entry \"{}\"", id_);
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("{}:{}: {}: {}", origin_, at.source().begin.line, who, what));
   }
@@ -232,8 +231,8 @@ Status ValidateCatalogEntry(const CatalogEntry& entry) {
     problem = FactProblem(entry.facts[i]);
   }
   if (!problem) return Status::Ok();
-  std::string who = entry.id.empty() ? std::string("entry without id")
-                                     : fmt::format("entry \"{}\"", entry.id);
+  std::string who =
+      entry.id.empty() ? std::string("entry without id") : fmt::format("entry \"{}\"", entry.id);
   return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", who, *problem));
 }
 
@@ -256,8 +255,8 @@ Result<Catalog> Catalog::Parse(std::string_view toml_text, std::string_view orig
     root = toml::parse(toml_text, std::string(origin));
   } catch (const toml::parse_error& e) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("{}:{}:{}: {}", origin, e.source().begin.line,
-                            e.source().begin.column, e.description()));
+                fmt::format("{}:{}:{}: {}", origin, e.source().begin.line, e.source().begin.column,
+                            e.description()));
   }
   for (const auto& [key, node] : root) {
     if (key.str() != "entries") {
@@ -325,8 +324,8 @@ Status Catalog::Add(CatalogEntry entry, CatalogOverlay& overlay) {
   }
   entry.origin = CatalogOrigin::kOverlay;
   if (Status stored = overlay.Add(entry); !stored) {
-    return Fail(stored.code(), fmt::format("storing catalog entry \"{}\": {}", entry.id,
-                                           stored.message()));
+    return Fail(stored.code(),
+                fmt::format("storing catalog entry \"{}\": {}", entry.id, stored.message()));
   }
   entries_.push_back(std::move(entry));
   return Status::Ok();

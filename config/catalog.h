@@ -74,8 +74,7 @@ struct CatalogEntry {
 
 inline constexpr std::string_view kCatalogKinds[] = {"model",   "framework",  "agent",
                                                      "library", "hosted-api", "app"};
-inline constexpr std::string_view kPricingModels[] = {"free", "open-source", "paid",
-                                                      "usage-based"};
+inline constexpr std::string_view kPricingModels[] = {"free", "open-source", "paid", "usage-based"};
 
 // Checks the fields every entry needs wherever it came from: id (a slug), name, kind (one of
 // kCatalogKinds), category, pricing.model (empty or one of kPricingModels), github ("owner/name"

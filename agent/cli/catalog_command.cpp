@@ -1,10 +1,10 @@
 // `intern catalog list|show|add` — the seed catalog merged with entries added at run time.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 
@@ -36,8 +36,8 @@ Catalog LoadCatalog(const config::CatalogOverlay& overlay) {
 json ToJson(const CatalogEntry& e) {
   json facts = json::array();
   for (const config::CatalogFact& f : e.facts) {
-    facts.push_back({{"field", f.field}, {"value", f.value}, {"source", f.source},
-                     {"checked", f.checked}});
+    facts.push_back(
+        {{"field", f.field}, {"value", f.value}, {"source", f.source}, {"checked", f.checked}});
   }
   return {{"id", e.id},
           {"name", e.name},
@@ -48,7 +48,9 @@ json ToJson(const CatalogEntry& e) {
           {"tagline", e.tagline},
           {"summary", e.summary},
           {"links",
-           {{"home", e.links.home}, {"docs", e.links.docs}, {"repo", e.links.repo},
+           {{"home", e.links.home},
+            {"docs", e.links.docs},
+            {"repo", e.links.repo},
             {"hf", e.links.hf}}},
           {"hf_ids", e.hf_ids},
           {"github", e.github},
@@ -70,8 +72,8 @@ std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 // Column widths count bytes; the catalog's names are ASCII, and a wide character only shifts
 // its own row.
 void PrintTable(std::ostream& out, const std::vector<const CatalogEntry*>& rows) {
-  const std::vector<std::string> headers = {"NAME", "KIND", "CATEGORY", "ORGANISATION", "LICENCE",
-                                            "PRICING"};
+  const std::vector<std::string> headers = {"NAME",         "KIND",    "CATEGORY",
+                                            "ORGANISATION", "LICENCE", "PRICING"};
   std::vector<std::vector<std::string>> cells;
   for (const CatalogEntry* e : rows) {
     cells.push_back({e->name, e->kind, OrDash(e->category), OrDash(e->organisation),
@@ -113,9 +115,9 @@ void PrintEntry(std::ostream& out, const CatalogEntry& e) {
   field("aliases", list(e.aliases));
   field("licence", e.licence);
   if (!e.pricing.model.empty() || !e.pricing.entry.empty()) {
-    field("pricing", e.pricing.entry.empty() ? e.pricing.model
-                                             : fmt::format("{} ({})", e.pricing.entry,
-                                                           e.pricing.model));
+    field("pricing", e.pricing.entry.empty()
+                         ? e.pricing.model
+                         : fmt::format("{} ({})", e.pricing.entry, e.pricing.model));
   }
   field("home", e.links.home);
   field("docs", e.links.docs);
@@ -125,8 +127,8 @@ void PrintEntry(std::ostream& out, const CatalogEntry& e) {
   field("github", e.github);
   field("pipeline", e.pipeline_tag);
   field("topics", list(e.topics));
-  field("origin", e.origin == config::CatalogOrigin::kEmbedded ? "built-in catalog"
-                                                               : "added at run time");
+  field("origin",
+        e.origin == config::CatalogOrigin::kEmbedded ? "built-in catalog" : "added at run time");
   if (!e.summary.empty()) out << "\n" << e.summary << "\n";
   if (!e.facts.empty()) {
     out << "\nFacts:\n";
@@ -148,8 +150,9 @@ void AttachList(CLI::App& parent, CliContext& ctx,
   auto opts = std::make_shared<ListOptions>();
   CLI::App* cmd = parent.add_subcommand("list", "List the catalog's tools");
   cmd->add_option("--category", opts->category, "Only this category (case-insensitive)");
-  cmd->add_option("--kind", opts->kind, "Only this kind: model, framework, agent, library, "
-                                        "hosted-api or app");
+  cmd->add_option("--kind", opts->kind,
+                  "Only this kind: model, framework, agent, library, "
+                  "hosted-api or app");
   cmd->add_flag("--json", opts->json, "Print JSON instead of a table");
   cmd->callback([&ctx, opts, overlay] {
     if (!opts->kind.empty() && !config::IsCatalogKind(opts->kind)) {
@@ -206,8 +209,8 @@ void AttachShow(CLI::App& parent, CliContext& ctx,
       ctx.err << r.note << "\n";
       for (std::size_t i = 0; i < r.candidates.size(); ++i) {
         const Candidate& c = r.candidates[i];
-        ctx.err << fmt::format("  {}. {} ({}, {}) score {:.2f}\n", i + 1, c.entry.name,
-                               c.entry.id, c.entry.category, c.score);
+        ctx.err << fmt::format("  {}. {} ({}, {}) score {:.2f}\n", i + 1, c.entry.name, c.entry.id,
+                               c.entry.category, c.score);
       }
       ctx.exit_code = kExitUsage;
       return;
@@ -255,10 +258,9 @@ void AttachAdd(CLI::App& parent, CliContext& ctx,
   auto opts = std::make_shared<AddOptions>();
   CLI::App* cmd = parent.add_subcommand("add", "Add a tool to the catalog");
   cmd->add_option("--name", opts->name, "Display name")->required();
-  cmd->add_option("--kind", opts->kind,
-                  "model, framework, agent, library, hosted-api or app")->required();
-  cmd->add_option("--category", opts->category, "Category, e.g. \"Inference engines\"")
+  cmd->add_option("--kind", opts->kind, "model, framework, agent, library, hosted-api or app")
       ->required();
+  cmd->add_option("--category", opts->category, "Category, e.g. \"Inference engines\"")->required();
   cmd->add_option("--id", opts->id, "Slug (default: derived from the name)");
   cmd->add_option("--github", opts->github, "GitHub repo, owner/name");
   cmd->add_option("--hf", opts->hf_ids, "Hub id, owner/name (repeatable)");
@@ -284,8 +286,8 @@ void AttachAdd(CLI::App& parent, CliContext& ctx,
     auto existing = Resolve(e.name, catalog);
     if (!existing) throw UsageError(existing.message());
     if (existing->kind == ResolutionKind::kExact || existing->kind == ResolutionKind::kAlias) {
-      throw UsageError(fmt::format("the catalog already knows {} as {} ({}); nothing added",
-                                   e.name, existing->entry->name, existing->entry->id));
+      throw UsageError(fmt::format("the catalog already knows {} as {} ({}); nothing added", e.name,
+                                   existing->entry->name, existing->entry->id));
     }
     if (Status added = catalog.Add(e, *overlay); !added) throw UsageError(added.message());
     const CatalogEntry& stored = *catalog.FindById(e.id);

@@ -1,7 +1,6 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -143,7 +142,8 @@ TEST_CASE("catalog show --pick settles an ambiguous name") {
   nlohmann::json j = nlohmann::json::parse(r.out);
   CHECK(j.at("id") == "gemma-3-27b");
   CHECK(j.at("resolution").at("kind") == "fuzzy");
-  CHECK(j.at("resolution").at("note") == "\"Gemma 3\" fits 2 catalog entries; --pick 2 chose Gemma 3 27B.");
+  CHECK(j.at("resolution").at("note") ==
+        "\"Gemma 3\" fits 2 catalog entries; --pick 2 chose Gemma 3 27B.");
 }
 
 TEST_CASE("catalog show of an unknown name fails with one sentence naming the fix") {
@@ -184,8 +184,9 @@ TEST_CASE("catalog add --json prints the stored entry") {
 TEST_CASE("catalog add refuses a tool the catalog already knows under another spelling") {
   Run r = Cli({"catalog", "add", "--name", "smol-vlm 2", "--kind", "model", "--category", "x"});
   CHECK(r.code == kExitUsage);
-  CHECK(r.err == "intern: the catalog already knows smol-vlm 2 as SmolVLM2 (smolvlm2); nothing "
-                 "added\n");
+  CHECK(r.err ==
+        "intern: the catalog already knows smol-vlm 2 as SmolVLM2 (smolvlm2); nothing "
+        "added\n");
 }
 
 TEST_CASE("catalog add refuses an invalid kind with the validation sentence") {

@@ -1,7 +1,6 @@
 #include "agent/resolve.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -35,7 +34,7 @@ TEST_CASE("the resolution table: names, aliases, variants, ids, URLs, typos, tie
   struct Row {
     std::string input;
     ResolutionKind kind;
-    std::string id;  // the chosen entry, or "" when none
+    std::string id;                       // the chosen entry, or "" when none
     std::vector<std::string> candidates;  // checked for ambiguous rows
   };
   const std::vector<Row> rows = {
@@ -53,8 +52,10 @@ TEST_CASE("the resolution table: names, aliases, variants, ids, URLs, typos, tie
       {"TGI", ResolutionKind::kAlias, "text-generation-inference", {}},
       {"Gemma 3 27B Open Weights", ResolutionKind::kAlias, "gemma-3-27b", {}},
       {"google/gemma-3n-E4B-it", ResolutionKind::kAlias, "gemma-3n", {}},
-      {"https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct", ResolutionKind::kAlias,
-       "smolvlm2", {}},
+      {"https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct",
+       ResolutionKind::kAlias,
+       "smolvlm2",
+       {}},
       {"huggingface/smolagents", ResolutionKind::kAlias, "smolagents", {}},
       {"https://github.com/huggingface/smolagents.git", ResolutionKind::kAlias, "smolagents", {}},
       {"github.com/vllm-project/vllm/tree/main/docs", ResolutionKind::kAlias, "vllm", {}},
@@ -89,7 +90,8 @@ TEST_CASE("the resolution table: names, aliases, variants, ids, URLs, typos, tie
 
 TEST_CASE("the operator is told what was chosen and why") {
   CHECK(Resolve("Gemma 3n", Seed())->note == "\"Gemma 3n\" is Gemma 3n (catalog entry gemma-3n).");
-  CHECK(Resolve("OpenDevin", Seed())->note == "\"OpenDevin\" is OpenHands: matched its alias \"OpenDevin\".");
+  CHECK(Resolve("OpenDevin", Seed())->note ==
+        "\"OpenDevin\" is OpenHands: matched its alias \"OpenDevin\".");
   CHECK(Resolve("google/gemma-3n-E4B-it", Seed())->note ==
         "\"google/gemma-3n-E4B-it\" is Gemma 3n: matched its hub id google/gemma-3n-E4B-it.");
   CHECK(Resolve("https://github.com/huggingface/smolagents", Seed())->note ==
@@ -156,7 +158,9 @@ TEST_CASE("bad input is refused with one clear sentence") {
       {"", "a tool name must not be empty"},
       {"   \t ", "a tool name must not be empty"},
       {std::string(201, 'a'), "a tool name must be at most 200 characters (this one has 201)"},
-      {"gemma\x01" "3n", "a tool name must not contain control characters"},
+      {"gemma\x01"
+       "3n",
+       "a tool name must not contain control characters"},
       {"gemma\n3n", "a tool name must not contain control characters"},
       {"gemma\x7f", "a tool name must not contain control characters"},
   };
@@ -188,8 +192,9 @@ class FakeRemote : public RemoteResolver {
 };
 
 std::vector<RemoteMatch> TwoMatches() {
-  return {{"hub", "acme/tiny-vlm-1b", "Tiny VLM", "model", "https://huggingface.co/acme/tiny-vlm-1b"},
-          {"github", "acme/tiny-vlm", "", "", "https://github.com/acme/tiny-vlm"}};
+  return {
+      {"hub", "acme/tiny-vlm-1b", "Tiny VLM", "model", "https://huggingface.co/acme/tiny-vlm-1b"},
+      {"github", "acme/tiny-vlm", "", "", "https://github.com/acme/tiny-vlm"}};
 }
 
 TEST_CASE("a known name never reaches the remote resolver") {

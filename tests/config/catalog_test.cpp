@@ -1,8 +1,7 @@
 #include "config/catalog.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <set>
 #include <string>
 
@@ -24,11 +23,18 @@ std::string Fact(const std::string& extra = "") {
 std::string Entry(const std::string& id, const std::string& facts = Fact(),
                   const std::string& kind = "model") {
   return "[[entries]]\n"
-         "id = \"" + id + "\"\n"
-         "name = \"Tool " + id + "\"\n"
-         "kind = \"" + kind + "\"\n"
+         "id = \"" +
+         id +
+         "\"\n"
+         "name = \"Tool " +
+         id +
+         "\"\n"
+         "kind = \"" +
+         kind +
+         "\"\n"
          "category = \"Test tools\"\n"
-         "facts = [\n" + facts + "]\n";
+         "facts = [\n" +
+         facts + "]\n";
 }
 
 TEST_CASE("the embedded catalog parses and holds at least 30 entries") {
@@ -121,18 +127,20 @@ TEST_CASE("a parsed entry keeps every field as written") {
   CHECK(e.hf_ids == std::vector<std::string>{"demo/demo-1b"});
   CHECK(e.github == "demo/demo");
   CHECK(e.pricing == CatalogPricing{"open-source", "Free"});
-  CHECK(e.facts == std::vector<CatalogFact>{
-                       {"parameters", "2B", "https://example.org/card", "2026-11-21"}});
+  CHECK(e.facts ==
+        std::vector<CatalogFact>{{"parameters", "2B", "https://example.org/card", "2026-11-21"}});
 }
 
 TEST_CASE("a fact without a source is refused with the file, line and entry") {
   std::string text = Entry("ok") + "\n" +
-                     Entry("gemma-3n", "  { field = \"parameters\", value = \"8B\", checked = "
-                                       "\"2026-11-21\" },\n");
+                     Entry("gemma-3n",
+                           "  { field = \"parameters\", value = \"8B\", checked = "
+                           "\"2026-11-21\" },\n");
   auto parsed = Catalog::Parse(text, "catalog.toml");
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.code() == ErrorCode::kInvalidArgument);
-  CHECK(parsed.message() == "catalog.toml:16: entry \"gemma-3n\": fact \"parameters\" has no source");
+  CHECK(parsed.message() ==
+        "catalog.toml:16: entry \"gemma-3n\": fact \"parameters\" has no source");
 }
 
 TEST_CASE("catalog validation names each kind of defect in one sentence") {
@@ -141,14 +149,16 @@ TEST_CASE("catalog validation names each kind of defect in one sentence") {
     std::string message;
   };
   const std::vector<Row> rows = {
-      {Entry("x", "  { field = \"p\", value = \"1\", source = \"example.org\", checked = "
-                  "\"2026-11-21\" },\n"),
+      {Entry("x",
+             "  { field = \"p\", value = \"1\", source = \"example.org\", checked = "
+             "\"2026-11-21\" },\n"),
        "t.toml:7: entry \"x\": fact \"p\" has source \"example.org\", which is not an http(s) "
        "URL"},
       {Entry("x", "  { field = \"p\", value = \"1\", source = \"https://a.b\" },\n"),
        "t.toml:7: entry \"x\": fact \"p\" has no checked date"},
-      {Entry("x", "  { field = \"p\", value = \"1\", source = \"https://a.b\", checked = "
-                  "\"21/11/2026\" },\n"),
+      {Entry("x",
+             "  { field = \"p\", value = \"1\", source = \"https://a.b\", checked = "
+             "\"21/11/2026\" },\n"),
        "t.toml:7: entry \"x\": fact \"p\" has checked date \"21/11/2026\"; write it as "
        "YYYY-MM-DD"},
       {Entry("x", "  { field = \"p\", source = \"https://a.b\", checked = \"2026-11-21\" },\n"),
@@ -179,8 +189,7 @@ TEST_CASE("catalog validation names each kind of defect in one sentence") {
        "t.toml:1: entry without id: the entry has no id"},
       {"title = \"catalog\"\n",
        "t.toml:1: unknown top-level key \"title\" (entries are [[entries]])"},
-      {"[[entries]\n",
-       "t.toml:1:11: Error while parsing table header: expected ']', saw '\\n'"},
+      {"[[entries]\n", "t.toml:1:11: Error while parsing table header: expected ']', saw '\\n'"},
   };
   for (const Row& row : rows) {
     INFO(row.text);
