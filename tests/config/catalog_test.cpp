@@ -64,10 +64,12 @@ TEST_CASE("every embedded entry has every field a comparison page needs") {
     bool has_link = !e.links.home.empty() || !e.links.docs.empty() || !e.links.repo.empty() ||
                     !e.links.hf.empty();
     CHECK(has_link);
-    // Open tools are found by their repo or hub id; hosted APIs have neither.
+    // Open tools are found by their repo or hub id; hosted APIs and desktop apps may have neither.
     if (e.kind == "model") CHECK(!e.hf_ids.empty());
     if (e.kind == "model") CHECK(!e.pipeline_tag.empty());
-    if (e.kind != "model" && e.kind != "hosted-api") CHECK(!e.github.empty());
+    if (e.kind != "model" && e.kind != "hosted-api" && e.kind != "app") {
+      CHECK(!e.github.empty());
+    }
     CHECK(e.origin == CatalogOrigin::kEmbedded);
   }
 }
