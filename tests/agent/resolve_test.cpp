@@ -263,5 +263,22 @@ TEST_CASE("bad input is refused before any remote look-up") {
   CHECK(remote.asked.empty());
 }
 
+TEST_CASE("every seed name, alias, hub id and repo resolves to its own entry") {
+  for (const config::CatalogEntry& e : Seed().entries()) {
+    std::vector<std::string> keys = {e.name, e.id};
+    keys.insert(keys.end(), e.aliases.begin(), e.aliases.end());
+    keys.insert(keys.end(), e.hf_ids.begin(), e.hf_ids.end());
+    if (!e.github.empty()) keys.push_back("https://github.com/" + e.github);
+    for (const std::string& key : keys) {
+      INFO(e.id << " <- " << key);
+      auto r = Resolve(key, Seed());
+      REQUIRE(r.ok());
+      REQUIRE(r->resolved());
+      CHECK(r->entry->id == e.id);
+      CHECK((r->kind == ResolutionKind::kExact || r->kind == ResolutionKind::kAlias));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace intern::agent
