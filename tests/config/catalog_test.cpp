@@ -44,6 +44,13 @@ TEST_CASE("the embedded catalog parses and holds at least 30 entries") {
   CHECK(Seed().entries().size() == parsed->entries().size());
 }
 
+TEST_CASE(
+    "the embedded catalog text is ASCII so the byte-wise embedding cannot split a character") {
+  std::string_view text = EmbeddedCatalogToml();
+  CHECK(std::all_of(text.begin(), text.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+}
+
 TEST_CASE("every embedded entry has every field a comparison page needs") {
   std::set<std::string> ids;
   for (const CatalogEntry& e : Seed().entries()) {
