@@ -15,6 +15,7 @@ const std::vector<CommandSpec>& Commands() {
       {"config", "Show the merged configuration, its files, or write a commented user config",
        AttachConfigCommand},
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
+      {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
   };
   return kCommands;
 }
