@@ -242,10 +242,17 @@ CgroupStats Cgroup::Stats() const {
   }
   if (kind_ == CgroupKind::kV1) {
     if (!cpu_dir_.empty()) {
+      // cpuacct.usage is exact (charged by the scheduler); the user/system split exists only as
+      // tick samples (cpuacct.stat), which can miss much of a short run. So the total comes from
+      // the former and is divided in the proportion of the latter.
+      double total = NumberIn(cpu_dir_ + "/cpuacct.usage") / 1e9;
+      std::string ticks = ReadFile(cpu_dir_ + "/cpuacct.stat");
+      double user = KeyedValue(ticks, "user"), system = KeyedValue(ticks, "system");
+      double user_share = user + system > 0 ? user / (user + system) : 1.0;
       s.have_cpu = true;
-      s.user_seconds = NumberIn(cpu_dir_ + "/cpuacct.usage_user") / 1e9;
-      s.system_seconds = NumberIn(cpu_dir_ + "/cpuacct.usage_sys") / 1e9;
-      s.cpu_source = "cgroup v1 cpuacct.usage_user/usage_sys (whole tree)";
+      s.user_seconds = total * user_share;
+      s.system_seconds = total - s.user_seconds;
+      s.cpu_source = "cgroup v1 cpuacct.usage, split by cpuacct.stat (whole tree)";
     }
     s.have_memory = true;
     s.peak_memory_bytes = NumberIn(memory_dir_ + "/memory.max_usage_in_bytes");

@@ -80,7 +80,7 @@ PreparedCommand Prepare(const RunSpec& spec, const std::vector<std::string>& arg
   return p;
 }
 
-void FillRlimits(ChildPlan& plan, const Limits& l, bool tree_memory) {
+void FillRlimits(ChildPlan& plan, const Limits& l, bool tree_limits) {
   auto add = [&plan](int resource, rlim_t soft, rlim_t hard) {
     plan.rlimits[plan.rlimit_count++] = {resource, soft, hard};
   };
@@ -92,8 +92,10 @@ void FillRlimits(ChildPlan& plan, const Limits& l, bool tree_memory) {
   }
   if (l.file_size_bytes > 0) add(RLIMIT_FSIZE, l.file_size_bytes, l.file_size_bytes);
   if (l.open_files > 0) add(RLIMIT_NOFILE, l.open_files, l.open_files);
-  if (l.max_processes > 0) add(RLIMIT_NPROC, l.max_processes, l.max_processes);
-  if (l.memory_bytes > 0 && !tree_memory) add(RLIMIT_AS, l.memory_bytes, l.memory_bytes);
+  // With a cgroup, pids.max bounds the tree (and says when it refused a fork); RLIMIT_NPROC is
+  // the fallback because its refusals cannot be observed from outside.
+  if (l.max_processes > 0 && !tree_limits) add(RLIMIT_NPROC, l.max_processes, l.max_processes);
+  if (l.memory_bytes > 0 && !tree_limits) add(RLIMIT_AS, l.memory_bytes, l.memory_bytes);
 }
 
 Status WriteProcFile(pid_t pid, const char* name, const std::string& value) {

@@ -45,7 +45,7 @@ Supervised Supervise(Launched& child, const RunSpec& spec, const Cgroup* cgroup)
   Supervised s;
   const Limits& limits = spec.limits;
   double wall = limits.wall_seconds > 0 ? limits.wall_seconds : 60;
-  const std::int64_t wall_deadline = child.launch_ns + static_cast<std::int64_t>(wall * 1e9);
+  std::int64_t wall_deadline = child.launch_ns + static_cast<std::int64_t>(wall * 1e9);
   const bool check_cpu = limits.cpu_seconds > 0 && cgroup != nullptr && cgroup->CpuSeconds() >= 0;
   const std::uint64_t output_cap = limits.output_bytes;
 
@@ -110,6 +110,10 @@ Supervised Supervise(Launched& child, const RunSpec& spec, const Cgroup* cgroup)
           ReportRecord r;
           std::memcpy(&r, report_buf.data(), sizeof(r));
           s.records.push_back(r);
+          // The wall limit is the command's: it runs from exec, not from clone.
+          if (r.kind == ReportRecord::kStarted) {
+            wall_deadline = r.monotonic_ns + static_cast<std::int64_t>(wall * 1e9);
+          }
           report_buf.erase(0, sizeof(r));
         }
         continue;
