@@ -179,6 +179,7 @@ Result<BenchSpec> ParseBenchSpec(std::string_view text, const std::string& sourc
   spec.source = source;
   spec.base_dir = base_dir;
   spec.text_sha256 = sandbox::Sha256Hex(text);
+  if (t.contains("name") && !t["name"].is_string()) return error("`name` must be a string");
   spec.name = t["name"].value_or(std::string());
   if (spec.name.empty()) return error("`name` is required");
 
