@@ -12,6 +12,7 @@ namespace intern::agent {
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
+      {"bench", "Run a command or a benchmark spec in the sandbox and measure it", AttachBenchCommand},
   };
   return kCommands;
 }

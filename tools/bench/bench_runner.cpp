@@ -14,10 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The environment every benchmark starts from; the spec's env is added on top.
-const std::vector<std::string> kBaseEnv = {"PATH=/usr/local/bin:/usr/bin:/bin",
-                                           "HOME=/tmp/scratch", "TMPDIR=/tmp", "LANG=C.UTF-8"};
-
 class ScratchDir {
  public:
   ScratchDir() {
@@ -75,6 +71,12 @@ std::optional<double> ExtractMetric(const BenchMetric& m, const sandbox::RunResu
 }
 
 }  // namespace
+
+const std::vector<std::string>& BaseBenchEnv() {
+  static const std::vector<std::string> kEnv = {"PATH=/usr/local/bin:/usr/bin:/bin",
+                                                "HOME=/tmp/scratch", "TMPDIR=/tmp", "LANG=C.UTF-8"};
+  return kEnv;
+}
 
 const char* BenchOutcomeName(BenchOutcome o) {
   switch (o) {
@@ -140,7 +142,7 @@ Result<BenchReport> BenchRunner::Run(const BenchSpec& spec, const std::atomic<bo
   auto make_run = [&](const std::vector<std::string>& argv) {
     sandbox::RunSpec run;
     run.argv = argv;
-    run.env = kBaseEnv;
+    run.env = BaseBenchEnv();
     run.env.insert(run.env.end(), spec.env.begin(), spec.env.end());
     run.scratch_dir = scratch.path();
     run.limits = spec.limits;

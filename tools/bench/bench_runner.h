@@ -71,6 +71,9 @@ class BenchRunner {
   Clock& clock_;
 };
 
+// The environment every benchmark run starts from (PATH, HOME=/tmp/scratch, TMPDIR, LANG).
+const std::vector<std::string>& BaseBenchEnv();
+
 // The median of `values` (mean of the middle two for an even count); 0 when empty.
 double Median(std::vector<double> values);
 
