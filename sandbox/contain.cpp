@@ -222,11 +222,14 @@ void RunSandboxInit(const ChildPlan& plan) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   char go = 0;
   if (::read(plan.go_fd, &go, 1) != 1) ::_exit(125);  // the parent gave up
-  ::close(plan.go_fd);
   BecomeMappedRoot(plan);
   BuildMountTree(plan);
   if (plan.loopback) BringUpLoopback(plan);
   ::sethostname("sandbox", 7);
+  // The parent moves us into the cgroup while we built the mounts (a cgroup v1 move waits for an
+  // RCU grace period); the command must not start before that is done.
+  if (::read(plan.go_fd, &go, 1) != 1 || go != 'c') ::_exit(125);
+  ::close(plan.go_fd);
 
   pid_t command = RawFork();
   if (command < 0) Die(plan, "forking the command");

@@ -34,7 +34,8 @@ struct RlimitSetting {
 };
 
 struct ChildPlan {
-  int go_fd = -1;       // read end: one byte once uid maps and cgroup are in place
+  int go_fd = -1;       // read end: 'g' once uid maps are written, then 'c' once the cgroup is
+                        // in place (the native init reads both; plain children only the first)
   int report_fd = -1;   // write end of the report pipe
   int stdin_fd = -1;    // /dev/null of the host, opened by the parent
   int stdout_fd = -1;

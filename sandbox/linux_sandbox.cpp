@@ -331,6 +331,10 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
     GiveScratchToSandbox(spec.scratch_dir);
   }
 
+  if (isolation == Isolation::kNative && options_.pretend_namespaces_refused) {
+    *refused = true;
+    return Fail(ErrorCode::kUnavailable, "user namespaces are refused (" + Errno(EPERM) + ")");
+  }
   int pidfd = -1;
   std::int64_t launch_ns = MonotonicNowNs();
   unsigned long flags = CLONE_PIDFD | SIGCHLD;
@@ -371,10 +375,18 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
     struct stat st{};
     if (!cgroup && ::stat(("/proc/" + std::to_string(pid) + "/ns/pid").c_str(), &st) == 0) pid_ns = st.st_ino;
   }
+  // Native: the init builds its mounts while we move it into the cgroup, and waits for 'c'
+  // before it forks the command. Other backends exec at once, so they wait for the cgroup.
+  const bool overlap = isolation == Isolation::kNative;
+  if (overlap && ::write(go.get(), "g", 1) != 1) {
+    return abandon(Fail(ErrorCode::kIo, "sandbox setup failed: starting the child: " + Errno(errno)));
+  }
   if (cgroup) {
     if (Status s = cgroup->Attach(pid); !s) return abandon(s.failure());
   }
-  if (::write(go.get(), "g", 1) != 1) return abandon(Fail(ErrorCode::kIo, "sandbox setup failed: starting the child: " + Errno(errno)));
+  if (::write(go.get(), overlap ? "c" : "g", 1) != 1) {
+    return abandon(Fail(ErrorCode::kIo, "sandbox setup failed: starting the child: " + Errno(errno)));
+  }
   go.reset();
 
   Supervised s = Supervise(child, spec, cgroup.get());

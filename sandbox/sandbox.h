@@ -41,6 +41,8 @@ struct SandboxOptions {
   std::string bwrap_path;
   // Use a cgroup when one is available (v2 -> v1). false forces the "none" cgroup backend.
   bool use_cgroup = true;
+  // Behave as if the kernel refused user namespaces (to exercise the fallback and the refusal).
+  bool pretend_namespaces_refused = false;
 };
 
 // The Linux sandbox with the given options. Never null.

@@ -92,3 +92,36 @@ TEST_CASE("the bwrap backend reports a missing command as a setup failure", "[sa
 }
 
 }  // namespace intern::sandbox::testing
+
+namespace intern::sandbox::testing {
+
+TEST_CASE("where namespaces are refused, the automatic backend falls back to bwrap",
+          "[sandbox][bwrap]") {
+  if (::access("/usr/bin/bwrap", X_OK) != 0) return;
+  SandboxOptions options;
+  options.pretend_namespaces_refused = true;
+  auto r = MakeSandbox(options)->Run(Shell("echo fallback"));
+  REQUIRE(r.ok());
+  CHECK(r->isolation == Isolation::kBubblewrap);
+  CHECK(r->out.head == "fallback\n");
+}
+
+TEST_CASE("where no isolation is possible, running is refused with the fix named", "[sandbox]") {
+  SandboxOptions options;
+  options.pretend_namespaces_refused = true;
+  options.bwrap_path = "/nonexistent/bwrap";
+  auto r = MakeSandbox(options)->Run(Spec({"true"}));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.code() == ErrorCode::kUnavailable);
+  CHECK(r.message() ==
+        "no isolation is possible on this machine (user namespaces are refused (Operation not "
+        "permitted); bwrap is not installed): enable unprivileged user namespaces or install "
+        "bubblewrap, or pass --unsafe-no-sandbox to run without isolation");
+
+  options.allow_unsafe = true;
+  auto unsafe = MakeSandbox(options)->Run(Spec({"true"}));
+  REQUIRE(unsafe.ok());
+  CHECK(unsafe->isolation == Isolation::kNone);
+}
+
+}  // namespace intern::sandbox::testing
