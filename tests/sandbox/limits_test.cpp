@@ -117,3 +117,19 @@ TEST_CASE("the /tmp tmpfs is capped at its size", "[sandbox][limits]") {
 }
 
 }  // namespace intern::sandbox::testing
+
+namespace intern::sandbox::testing {
+
+TEST_CASE("without a cgroup, the wall limit still leaves no process behind", "[sandbox][limits]") {
+  SandboxOptions options;
+  options.use_cgroup = false;
+  RunSpec spec = Shell("sleep 100.75 & sleep 100.75");
+  spec.limits.wall_seconds = 0.3;
+  auto r = RunNative(spec, options);
+  if (!r) return;
+  CHECK(r->limit == LimitHit::kWall);
+  CHECK(r->cgroup == CgroupKind::kNone);
+  CHECK(HostProcessesWith("sleep 100.75") == 0);
+}
+
+}  // namespace intern::sandbox::testing
