@@ -19,6 +19,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 // Only system calls from here on: no allocation, no stdio, no exceptions (see contain.h).
 
@@ -216,10 +217,28 @@ int CloseOtherDescriptors(const ChildPlan& plan) {
   Die(plan, "exec");
 }
 
+// The init is a copy of the parent and would otherwise hold every descriptor the parent had
+// (sockets, database files) for as long as the run lasts.
+void CloseAllBut(const ChildPlan& plan) {
+  int keep[] = {plan.go_fd, plan.report_fd, plan.stdin_fd, plan.stdout_fd, plan.stderr_fd};
+  constexpr int n = sizeof(keep) / sizeof(keep[0]);
+  for (int i = 1; i < n; ++i) {
+    for (int j = i; j > 0 && keep[j - 1] > keep[j]; --j) std::swap(keep[j - 1], keep[j]);
+  }
+  unsigned next = 0;
+  for (int fd : keep) {
+    if (fd < 0 || static_cast<unsigned>(fd) < next) continue;
+    if (static_cast<unsigned>(fd) > next) ::syscall(SYS_close_range, next, fd - 1U, 0U);
+    next = fd + 1U;
+  }
+  ::syscall(SYS_close_range, next, ~0U, 0U);
+}
+
 }  // namespace
 
 void RunSandboxInit(const ChildPlan& plan) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  CloseAllBut(plan);
   char go = 0;
   if (::read(plan.go_fd, &go, 1) != 1) ::_exit(125);  // the parent gave up
   BecomeMappedRoot(plan);

@@ -1,6 +1,7 @@
 // Network, filesystem and privilege containment of the native sandbox (DESIGN §9).
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -139,6 +140,19 @@ TEST_CASE("namespace creation and mounting are refused inside", "[sandbox][privi
                            "mount -t tmpfs none /tmp 2>/dev/null && echo mounted; echo done"));
   if (!r) return;
   CHECK(r->out.head == "done\n");
+}
+
+}  // namespace intern::sandbox::testing
+
+namespace intern::sandbox::testing {
+
+TEST_CASE("the command inherits only its standard streams, not the host's descriptors",
+          "[sandbox][fs]") {
+  UniqueFd leaked(::open("/etc/hostname", O_RDONLY));  // deliberately without O_CLOEXEC
+  REQUIRE(leaked.valid());
+  auto r = RunNative(Shell("cd /proc/self/fd && echo *"));
+  if (!r) return;
+  CHECK(r->out.head == "0 1 2 3\n");  // 3 is the directory the shell is globbing
 }
 
 }  // namespace intern::sandbox::testing
