@@ -74,7 +74,7 @@ TEST_CASE("wall time is measured on the monotonic clock from exec to exit", "[sa
   if (!r) return;
   CHECK(r->exit_code == 0);
   CHECK(r->wall_seconds >= 0.2);
-  CHECK(r->wall_seconds < 0.3);
+  CHECK(r->wall_seconds < 0.4);  // loose: a loaded two-core machine delays the wake-up
 }
 
 TEST_CASE("exit code and signal of the command are reported", "[sandbox][measure]") {
