@@ -154,11 +154,7 @@ Result<std::unique_ptr<Cgroup>> Cgroup::Create(std::uint64_t memory_bytes, int m
     if (enabled && ::mkdir(dir.c_str(), 0755) == 0) {
       g->kind_ = CgroupKind::kV2;
       g->v2_dir_ = dir;
-      if (memory_bytes > 0) {
-        WriteFile(dir + "/memory.max", std::to_string(memory_bytes));
-        WriteFile(dir + "/memory.swap.max", "0");
-      }
-      if (max_processes > 0) WriteFile(dir + "/pids.max", std::to_string(max_processes));
+      (void)g->SetLimits(memory_bytes, max_processes);
       return g;
     }
   }
@@ -185,18 +181,40 @@ Result<std::unique_ptr<Cgroup>> Cgroup::Create(std::uint64_t memory_bytes, int m
     std::string dir = cpu + "/" + name;
     if (::mkdir(dir.c_str(), 0755) == 0) g->cpu_dir_ = dir;
   }
+  if (Status s = g->SetLimits(memory_bytes, max_processes); !s) return s.failure();
+  return g;
+}
+
+Status Cgroup::SetLimits(std::uint64_t memory_bytes, int max_processes) {
+  if (kind_ == CgroupKind::kV2) {
+    if (memory_bytes > 0) {
+      WriteFile(v2_dir_ + "/memory.max", std::to_string(memory_bytes));
+      WriteFile(v2_dir_ + "/memory.swap.max", "0");
+    }
+    if (max_processes > 0) WriteFile(v2_dir_ + "/pids.max", std::to_string(max_processes));
+    return Status::Ok();
+  }
   if (memory_bytes > 0) {
-    if (!WriteFile(g->memory_dir_ + "/memory.limit_in_bytes", std::to_string(memory_bytes))) {
-      return Fail(ErrorCode::kUnavailable, "setting memory.limit_in_bytes in " + g->memory_dir_);
+    if (!WriteFile(memory_dir_ + "/memory.limit_in_bytes", std::to_string(memory_bytes))) {
+      return Fail(ErrorCode::kUnavailable, "setting memory.limit_in_bytes in " + memory_dir_);
     }
     // Without this, a machine with swap would let the tree spill past the limit.
-    WriteFile(g->memory_dir_ + "/memory.memsw.limit_in_bytes", std::to_string(memory_bytes));
+    WriteFile(memory_dir_ + "/memory.memsw.limit_in_bytes", std::to_string(memory_bytes));
   }
-  if (max_processes > 0 &&
-      !WriteFile(g->pids_dir_ + "/pids.max", std::to_string(max_processes))) {
-    return Fail(ErrorCode::kUnavailable, "setting pids.max in " + g->pids_dir_);
+  if (max_processes > 0 && !WriteFile(pids_dir_ + "/pids.max", std::to_string(max_processes))) {
+    return Fail(ErrorCode::kUnavailable, "setting pids.max in " + pids_dir_);
   }
-  return g;
+  return Status::Ok();
+}
+
+Status Cgroup::AttachThread(pid_t tid) {
+  if (kind_ != CgroupKind::kV1) return Fail(ErrorCode::kUnavailable, "threads can join only cgroup v1 groups");
+  for (const std::string* d : {&memory_dir_, &pids_dir_, &cpu_dir_}) {
+    if (!d->empty() && !WriteFile(*d + "/tasks", std::to_string(tid))) {
+      return Fail(ErrorCode::kIo, "moving a thread into " + *d + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
 }
 
 std::vector<std::string> Cgroup::ProcFiles() const {
@@ -268,7 +286,9 @@ void Cgroup::KillAll() const {
   for (const std::string& f : ProcFiles()) {
     std::istringstream in(ReadFile(f));
     pid_t pid;
-    while (in >> pid) ::kill(pid, SIGKILL);
+    while (in >> pid) {
+      if (pid != ::getpid()) ::kill(pid, SIGKILL);
+    }
   }
 }
 
@@ -278,7 +298,7 @@ int Cgroup::CountProcesses() const {
     std::istringstream in(ReadFile(f));
     int n = 0;
     pid_t pid;
-    while (in >> pid) ++n;
+    while (in >> pid) n += pid != ::getpid() ? 1 : 0;
     most = std::max(most, n);
   }
   return most;

@@ -51,6 +51,11 @@ class Cgroup {
   CgroupKind kind() const { return kind_; }
   // Moves `pid` (a host pid) into the group; its future children follow.
   Status Attach(pid_t pid);
+  // cgroup v1 only: moves one thread (`tid`) of this process into the group, so that what it
+  // clones is born inside. Members of this process are never counted or killed by this class.
+  Status AttachThread(pid_t tid);
+  // Sets the limits (0 = unlimited) of a group created without them.
+  Status SetLimits(std::uint64_t memory_bytes, int max_processes);
   CgroupStats Stats() const;
   // CPU time (user+system) of the tree so far, or a negative value when not measured.
   double CpuSeconds() const;

@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "sandbox/cgroup.h"
+#include "sandbox/cgroup_spawner.h"
 #include "sandbox/contain.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp_policy.h"
@@ -177,11 +178,23 @@ class LinuxSandbox : public Sandbox {
  private:
   Result<const std::vector<sock_filter>*> Program(bool allow_inet);
   Result<RunResult> RunWith(Isolation isolation, const RunSpec& spec, bool* refused);
+  // The spawner when this machine uses cgroup v1 (created on first use), else null.
+  CgroupSpawner* Spawner();
 
   SandboxOptions options_;
   std::mutex mu_;
   std::optional<std::vector<sock_filter>> programs_[2];
+  std::optional<CgroupKind> cgroup_kind_;
+  std::unique_ptr<CgroupSpawner> spawner_;
 };
+
+CgroupSpawner* LinuxSandbox::Spawner() {
+  std::lock_guard lock(mu_);
+  if (!cgroup_kind_) cgroup_kind_ = ProbeCgroups().kind;
+  if (*cgroup_kind_ != CgroupKind::kV1) return nullptr;
+  if (!spawner_) spawner_ = std::make_unique<CgroupSpawner>();
+  return spawner_.get();
+}
 
 Result<const std::vector<sock_filter>*> LinuxSandbox::Program(bool allow_inet) {
   std::lock_guard lock(mu_);
@@ -246,27 +259,21 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   const bool root = ::geteuid() == 0;
 
   std::unique_ptr<Cgroup> cgroup;
-  if (options_.use_cgroup) {
+  // Native runs on cgroup v1 are cloned straight into a prepared group (see cgroup_spawner.h).
+  CgroupSpawner* spawner =
+      options_.use_cgroup && isolation == Isolation::kNative ? Spawner() : nullptr;
+  auto make_cgroup = [&] {
     auto made = Cgroup::Create(spec.limits.memory_bytes, spec.limits.max_processes);
     if (made) {
       cgroup = std::move(*made);
     } else {
       result.degraded.push_back("no cgroup (" + made.message() + ")");
     }
-  } else {
+  };
+  if (!options_.use_cgroup) {
     result.degraded.push_back("no cgroup (disabled)");
-  }
-  result.cgroup = cgroup ? cgroup->kind() : CgroupKind::kNone;
-  const bool tree_limits = cgroup != nullptr;
-  if (!tree_limits) {
-    if (spec.limits.memory_bytes > 0) result.degraded.push_back("memory limit per process (RLIMIT_AS)");
-    if (spec.limits.max_processes > 0) result.degraded.push_back("process limit by RLIMIT_NPROC only");
-  }
-  if (spec.limits.cpu_seconds > 0 && (!cgroup || cgroup->CpuSeconds() < 0)) {
-    result.degraded.push_back("CPU limit per process (RLIMIT_CPU, whole seconds)");
-  }
-  if (isolation == Isolation::kNone) {
-    result.degraded.push_back("no isolation: the command shares this machine's filesystem, network and processes");
+  } else if (spawner == nullptr) {
+    make_cgroup();
   }
 
   std::string bwrap;
@@ -297,7 +304,7 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   plan.exec_path_count = static_cast<int>(cmd.path_ptrs.size());
   plan.argv = cmd.argv.data();
   plan.envp = cmd.envp.data();
-  FillRlimits(plan, spec.limits, tree_limits && cgroup->kind() != CgroupKind::kNone);
+  FillRlimits(plan, spec.limits, cgroup != nullptr || spawner != nullptr);
   plan.seccomp.len = static_cast<unsigned short>((*program)->size());
   plan.seccomp.filter = const_cast<sock_filter*>((*program)->data());
 
@@ -329,11 +336,42 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   if (isolation == Isolation::kNative) {
     flags |= CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
   }
-  pid_t pid = static_cast<pid_t>(::syscall(SYS_clone, flags, 0, &pidfd, 0, 0));
-  if (pid == 0) {
-    if (isolation == Isolation::kNative) RunSandboxInit(plan);
-    RunPlainCommand(plan);
+  auto clone_child = [&]() -> pid_t {
+    pid_t child = static_cast<pid_t>(::syscall(SYS_clone, flags, 0, &pidfd, 0, 0));
+    if (child == 0) {
+      if (isolation == Isolation::kNative) RunSandboxInit(plan);
+      RunPlainCommand(plan);
+    }
+    return child;
+  };
+  pid_t pid = -1;
+  bool born_inside = false;
+  double clone_cpu = 0;
+  if (spawner != nullptr) {
+    auto spawned = spawner->Spawn(spec.limits.memory_bytes, spec.limits.max_processes, clone_child);
+    if (spawned) {
+      cgroup = std::move(spawned->cgroup);
+      pid = spawned->pid;
+      errno = spawned->error;
+      clone_cpu = spawned->clone_cpu_seconds;
+      born_inside = true;
+    } else {
+      make_cgroup();
+      if (!cgroup) {  // the rlimits assumed a cgroup
+        plan.rlimit_count = 0;
+        FillRlimits(plan, spec.limits, false);
+      }
+    }
   }
+  if (!born_inside) pid = clone_child();
+  // A group the spawner made goes back to it, whatever path this function leaves by.
+  struct RetireGuard {
+    CgroupSpawner* spawner;
+    std::unique_ptr<Cgroup>& cgroup;
+    ~RetireGuard() {
+      if (spawner != nullptr && cgroup) spawner->Retire(std::move(cgroup));
+    }
+  } retire{born_inside ? spawner : nullptr, cgroup};
   if (pid < 0) {
     int e = errno;
     *refused = isolation == Isolation::kNative && IsRefusal(e);
@@ -363,10 +401,21 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   // Native: the init builds its mounts while we move it into the cgroup, and waits for 'c'
   // before it forks the command. Other backends exec at once, so they wait for the cgroup.
   const bool overlap = isolation == Isolation::kNative;
+  result.cgroup = cgroup ? cgroup->kind() : CgroupKind::kNone;
+  if (!cgroup) {
+    if (spec.limits.memory_bytes > 0) result.degraded.push_back("memory limit per process (RLIMIT_AS)");
+    if (spec.limits.max_processes > 0) result.degraded.push_back("process limit by RLIMIT_NPROC only");
+  }
+  if (spec.limits.cpu_seconds > 0 && (!cgroup || cgroup->CpuSeconds() < 0)) {
+    result.degraded.push_back("CPU limit per process (RLIMIT_CPU, whole seconds)");
+  }
+  if (isolation == Isolation::kNone) {
+    result.degraded.push_back("no isolation: the command shares this machine's filesystem, network and processes");
+  }
   if (overlap && ::write(go.get(), "g", 1) != 1) {
     return abandon(Fail(ErrorCode::kIo, "sandbox setup failed: starting the child: " + Errno(errno)));
   }
-  if (cgroup) {
+  if (cgroup && !born_inside) {
     if (Status s = cgroup->Attach(pid); !s) return abandon(s.failure());
   }
   if (::write(go.get(), overlap ? "c" : "g", 1) != 1) {
@@ -441,7 +490,8 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   CgroupStats stats = cgroup ? cgroup->Stats() : CgroupStats{};
   if (stats.have_cpu) {
     result.user_seconds = stats.user_seconds;
-    result.system_seconds = stats.system_seconds;
+    // The clone that created the init ran in the group; it is the sandbox's cost, not the run's.
+    result.system_seconds = std::max(0.0, stats.system_seconds - clone_cpu);
     result.cpu_source = stats.cpu_source;
   } else {
     result.user_seconds = s.usage.ru_utime.tv_sec + s.usage.ru_utime.tv_usec / 1e6;
