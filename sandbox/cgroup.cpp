@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -136,6 +137,26 @@ CgroupProbe ProbeCgroups() {
                                  (V1Base(l, "cpuacct").empty() ? "" : ", cpuacct at " + V1Base(l, "cpuacct"))};
   }
   return {CgroupKind::kNone, note + "no cgroup v1 memory and pids hierarchies are mounted"};
+}
+
+int RemoveStaleCgroups() {
+  Layout l = ReadLayout();
+  std::vector<std::string> bases = {V2Base(l), V1Base(l, "memory"), V1Base(l, "pids"),
+                                    V1Base(l, "cpuacct")};
+  const std::string prefix = "intern-sandbox-";
+  int removed = 0;
+  for (const std::string& base : bases) {
+    if (base.empty()) continue;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+      std::string name = entry.path().filename();
+      if (name.rfind(prefix, 0) != 0) continue;
+      pid_t owner = std::atoi(name.c_str() + prefix.size());
+      if (owner <= 0 || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
+      if (::rmdir(entry.path().c_str()) == 0) ++removed;
+    }
+  }
+  return removed;
 }
 
 Result<std::unique_ptr<Cgroup>> Cgroup::Create(std::uint64_t memory_bytes, int max_processes) {

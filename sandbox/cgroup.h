@@ -37,6 +37,10 @@ struct CgroupProbe {
 };
 CgroupProbe ProbeCgroups();
 
+// Removes empty groups left by sandboxes whose process died without cleaning up (a crash); the
+// name of each group carries the pid of the process that made it. Returns how many it removed.
+int RemoveStaleCgroups();
+
 class Cgroup {
  public:
   // Creates a fresh group with the given limits (0 = unlimited) on the best available backend.

@@ -190,7 +190,10 @@ class LinuxSandbox : public Sandbox {
 
 CgroupSpawner* LinuxSandbox::Spawner() {
   std::lock_guard lock(mu_);
-  if (!cgroup_kind_) cgroup_kind_ = ProbeCgroups().kind;
+  if (!cgroup_kind_) {
+    cgroup_kind_ = ProbeCgroups().kind;
+    if (*cgroup_kind_ != CgroupKind::kNone) RemoveStaleCgroups();
+  }
   if (*cgroup_kind_ != CgroupKind::kV1) return nullptr;
   if (!spawner_) spawner_ = std::make_unique<CgroupSpawner>();
   return spawner_.get();

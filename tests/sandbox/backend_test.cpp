@@ -125,3 +125,31 @@ TEST_CASE("where no isolation is possible, running is refused with the fix named
 }
 
 }  // namespace intern::sandbox::testing
+
+namespace intern::sandbox::testing {
+
+TEST_CASE("empty groups left by a crashed sandbox process are removed", "[sandbox][cgroup]") {
+  CgroupProbe probe = ProbeCgroups();
+  if (probe.kind != CgroupKind::kV1) {
+    WARN("skipped: needs cgroup v1 (" << probe.detail << ")");
+    return;
+  }
+  // A pid that cannot exist (above pid_max) stands for the crashed process.
+  // Our own pids group, where the sandbox makes its groups (the usual v1 mount point).
+  std::string own;
+  std::istringstream groups(ReadHostFile("/proc/self/cgroup"));
+  for (std::string line; std::getline(groups, line);) {
+    if (line.find(":pids:") != std::string::npos) own = line.substr(line.find(":pids:") + 6);
+  }
+  std::string base = "/sys/fs/cgroup/pids" + (own == "/" ? std::string() : own);
+  if (!std::filesystem::is_directory(base)) {
+    WARN("skipped: the pids hierarchy is not at /sys/fs/cgroup/pids");
+    return;
+  }
+  std::string dir = base + "/intern-sandbox-99999999-1-1";
+  REQUIRE(std::filesystem::create_directory(dir));
+  CHECK(RemoveStaleCgroups() >= 1);
+  CHECK_FALSE(std::filesystem::exists(dir));
+}
+
+}  // namespace intern::sandbox::testing
