@@ -192,7 +192,21 @@ int CloseOtherDescriptors(const ChildPlan& plan) {
   return 3;
 }
 
+// exec keeps the signal mask and ignored signals; the command must not inherit either from the
+// parent (which may ignore SIGPIPE or block signals in its threads).
+void ResetSignals(const ChildPlan& plan) {
+  struct sigaction dfl{};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  }
+  sigset_t none;
+  ::sigemptyset(&none);
+  if (::sigprocmask(SIG_SETMASK, &none, nullptr) != 0) Die(plan, "resetting the signal mask");
+}
+
 [[noreturn]] void ExecCommand(ChildPlan plan) {
+  ResetSignals(plan);
   SetupStdio(plan);
   for (int i = 0; i < plan.rlimit_count; ++i) {
     rlimit rl{plan.rlimits[i].value, plan.rlimits[i].hard};

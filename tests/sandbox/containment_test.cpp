@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -153,6 +155,26 @@ TEST_CASE("the command inherits only its standard streams, not the host's descri
   auto r = RunNative(Shell("cd /proc/self/fd && echo *"));
   if (!r) return;
   CHECK(r->out.head == "0 1 2 3\n");  // 3 is the directory the shell is globbing
+}
+
+}  // namespace intern::sandbox::testing
+
+namespace intern::sandbox::testing {
+
+TEST_CASE("the command starts with no blocked or ignored signals, whatever the parent has",
+          "[sandbox][privilege]") {
+  struct sigaction ignore{}, previous{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &previous);
+  sigset_t block, old_mask;
+  ::sigemptyset(&block);
+  ::sigaddset(&block, SIGTERM);
+  ::pthread_sigmask(SIG_BLOCK, &block, &old_mask);
+  auto r = RunNative(Spec({"grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status"}));
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  ::sigaction(SIGPIPE, &previous, nullptr);
+  if (!r) return;
+  CHECK(r->out.head == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 }
 
 }  // namespace intern::sandbox::testing
