@@ -16,6 +16,7 @@ const std::vector<CommandSpec>& Commands() {
        AttachConfigCommand},
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
       {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
+      {"bench", "Run a command or a benchmark spec in the sandbox and measure it", AttachBenchCommand},
   };
   return kCommands;
 }
