@@ -70,8 +70,13 @@ class RawClient::Impl {
 
   std::string ConnectTls(std::uint16_t port, const std::string& ca_pem,
                          const std::string& verify_host, Milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
     if (std::string e = Connect(port, timeout); !e.empty()) return e;
+    return StartTls(ca_pem, verify_host, timeout);
+  }
+
+  std::string StartTls(const std::string& ca_pem, const std::string& verify_host,
+                       Milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
     ssl_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
     error_code ec;
     ssl_->add_certificate_authority(asio::buffer(ca_pem), ec);
@@ -244,6 +249,10 @@ std::string RawClient::Connect(std::uint16_t port, Milliseconds timeout) {
 std::string RawClient::ConnectTls(std::uint16_t port, const std::string& ca_pem,
                                   const std::string& verify_host, Milliseconds timeout) {
   return impl_->ConnectTls(port, ca_pem, verify_host, timeout);
+}
+std::string RawClient::StartTls(const std::string& ca_pem, const std::string& verify_host,
+                                Milliseconds timeout) {
+  return impl_->StartTls(ca_pem, verify_host, timeout);
 }
 std::string RawClient::Write(std::string_view bytes, Milliseconds timeout) {
   return impl_->Write(bytes, timeout);

@@ -45,6 +45,9 @@ class RawClient {
   // Returns "" on success or the handshake's error message.
   std::string ConnectTls(std::uint16_t port, const std::string& ca_pem,
                          const std::string& verify_host, Milliseconds timeout = kDefaultTimeout);
+  // Starts TLS on the connected socket (e.g. after a proxy answered CONNECT), as ConnectTls.
+  std::string StartTls(const std::string& ca_pem, const std::string& verify_host,
+                       Milliseconds timeout = kDefaultTimeout);
   // Returns "" or the error word (as RawRead::error).
   std::string Write(std::string_view bytes, Milliseconds timeout = kDefaultTimeout);
 
