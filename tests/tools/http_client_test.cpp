@@ -83,6 +83,20 @@ TEST_CASE("a chunked body is reassembled whole") {
   CHECK(r->body == body);
 }
 
+TEST_CASE("interim 1xx answers are skipped and the final response is returned") {
+  FakeHttpServer server;
+  // The fake writes one head; the final response rides in what it thinks is the body.
+  FakeResponse interim = FakeResponse::Status(103, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
+  interim.WithHeader("Link", "</style.css>; rel=preload").WithHeader("Content-Length", "0");
+  server.On("GET", "/hints", {interim});
+  BeastHttpClient client(TestOptions());
+  Result<HttpResponse> r = client.Send(Get(server.url() + "/hints"));
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  CHECK(r->body == "final");
+  CHECK_FALSE(r->Header("link").has_value());
+}
+
 TEST_CASE("an error status is a response, not a failure, at this layer") {
   FakeHttpServer server;
   server.On("GET", "/missing", {FakeResponse::Json(404, R"({"error":"nope"})")});

@@ -55,5 +55,13 @@ TEST_CASE("NO_PROXY matches hosts, their subdomains, ports, addresses and *") {
   CHECK_FALSE(all.ProxyFor(*ParseUrl("https://anything.org/")).has_value());
 }
 
+TEST_CASE("proxy credentials in the URL become a Basic Proxy-Authorization, percent-decoded") {
+  CHECK(ProxyAuthorization(*ParseProxyUrl("http://user:pass@p:1")) == "Basic dXNlcjpwYXNz");
+  // "p@ss:w" encoded as p%40ss%3Aw; base64 of "me:p@ss:w".
+  CHECK(ProxyAuthorization(*ParseProxyUrl("http://me:p%40ss%3Aw@p:1")) == "Basic bWU6cEBzczp3");
+  CHECK(ProxyAuthorization(*ParseProxyUrl("http://solo@p:1")) == "Basic c29sbzo=");
+  CHECK_FALSE(ProxyAuthorization(*ParseProxyUrl("p:1")).has_value());
+}
+
 }  // namespace
 }  // namespace intern::tools

@@ -54,8 +54,12 @@ class Deadlines {
   explicit Deadlines(const HttpTimeouts& timeouts)
       : timeouts_(timeouts), end_(SteadyClock::now() + timeouts.total) {}
 
+  // Resolving, connecting, tunnelling and the TLS handshake of a hop share one connect deadline.
+  void StartConnect() { connect_end_ = SteadyClock::now() + timeouts_.connect; }
+
   SteadyClock::time_point ExpiryFor(Step step) {
-    auto own = SteadyClock::now() + Limit(step);
+    auto own = step == Step::kConnect || step == Step::kTls ? connect_end_
+                                                            : SteadyClock::now() + Limit(step);
     total_binding_ = end_ <= own;
     return total_binding_ ? end_ : own;
   }
@@ -81,6 +85,7 @@ class Deadlines {
  private:
   HttpTimeouts timeouts_;
   SteadyClock::time_point end_;
+  SteadyClock::time_point connect_end_;
   bool total_binding_ = false;
 };
 
@@ -274,17 +279,24 @@ net::awaitable<Result<HttpResponse>> Exchange(Stream& stream, Call& call, const 
   if (ec) co_return StepFailure(call, Step::kSend, ec, peer);
 
   beast::flat_buffer buffer;
-  http::response_parser<http::buffer_body> parser;
-  parser.header_limit(kHeaderLimit);
-  parser.body_limit(call.max_body);
-  if (hop.method == "HEAD") parser.skip(true);
+  std::optional<http::response_parser<http::buffer_body>> interim;
+  int status = 0;
   call.deadlines.Arm(tcp, Step::kHeader);
-  co_await http::async_read_header(stream, buffer, parser,
-                                   net::redirect_error(net::use_awaitable, ec));
-  if (ec) co_return StepFailure(call, Step::kHeader, ec, peer);
+  // Interim answers (100 Continue, 103 Early Hints) precede the real one; skip them.
+  do {
+    interim.emplace();
+    interim->header_limit(kHeaderLimit);
+    interim->body_limit(call.max_body);
+    if (hop.method == "HEAD") interim->skip(true);
+    co_await http::async_read_header(stream, buffer, *interim,
+                                     net::redirect_error(net::use_awaitable, ec));
+    if (ec) co_return StepFailure(call, Step::kHeader, ec, peer);
+    status = static_cast<int>(interim->get().result_int());
+  } while (status >= 100 && status < 200 && status != 101);
+  http::response_parser<http::buffer_body>& parser = *interim;
 
   HttpResponse response;
-  response.status = static_cast<int>(parser.get().result_int());
+  response.status = status;
   for (const auto& field : parser.get()) {
     response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   }
@@ -325,32 +337,6 @@ net::awaitable<Result<HttpResponse>> Exchange(Stream& stream, Call& call, const 
   co_return response;
 }
 
-// Base64 of `text` (RFC 4648 with padding), for Proxy-Authorization: Basic.
-std::string Base64(std::string_view text) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < text.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(text[i]) << 16) |
-                 (static_cast<unsigned char>(text[i + 1]) << 8) |
-                 static_cast<unsigned char>(text[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
-  }
-  if (i < text.size()) {
-    unsigned v = static_cast<unsigned char>(text[i]) << 16;
-    if (i + 1 < text.size()) v |= static_cast<unsigned char>(text[i + 1]) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < text.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
 // Asks the proxy on `tcp` to open a tunnel to `target`.
 net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& proxy,
                               const Url& target) {
@@ -359,8 +345,8 @@ net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& pro
   http::request<http::empty_body> req{http::verb::connect, target.HostPort(), 11};
   req.set(http::field::host, target.HostPort());
   req.set(http::field::user_agent, call.options.user_agent);
-  if (!proxy.userinfo.empty()) {
-    req.set(http::field::proxy_authorization, "Basic " + Base64(proxy.userinfo));
+  if (auto credentials = ProxyAuthorization(proxy)) {
+    req.set(http::field::proxy_authorization, *credentials);
   }
   call.deadlines.Arm(tcp, Step::kConnect);
   co_await http::async_write(tcp, req, net::redirect_error(net::use_awaitable, ec));
@@ -423,6 +409,7 @@ net::awaitable<Result<HttpResponse>> RunHop(Call& call, const Hop& hop) {
   const Url& first = proxy ? *proxy : hop.url;
   const std::string first_peer = proxy ? "proxy " + proxy->HostPort() : hop.url.HostPort();
   error_code ec;
+  call.deadlines.StartConnect();
 
   // The resolver has no expiry of its own: a timer cancels it.
   tcp::resolver resolver(executor);

@@ -73,7 +73,63 @@ std::optional<ProxyConfig::Bypass> ParseBypass(std::string entry) {
   return bypass;
 }
 
+// Base64 of `text` (RFC 4648 with padding), for Proxy-Authorization: Basic.
+std::string Base64(std::string_view text) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < text.size(); i += 3) {
+    unsigned v = (static_cast<unsigned char>(text[i]) << 16) |
+                 (static_cast<unsigned char>(text[i + 1]) << 8) |
+                 static_cast<unsigned char>(text[i + 2]);
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += kAlphabet[(v >> 6) & 63];
+    out += kAlphabet[v & 63];
+  }
+  if (i < text.size()) {
+    unsigned v = static_cast<unsigned char>(text[i]) << 16;
+    if (i + 1 < text.size()) v |= static_cast<unsigned char>(text[i + 1]) << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < text.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// "%40" → "@": userinfo in a URL is percent-encoded.
+std::string PercentDecode(std::string_view s) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
+        hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<std::string> ProxyAuthorization(const Url& proxy) {
+  if (proxy.userinfo.empty()) return std::nullopt;
+  std::size_t colon = proxy.userinfo.find(':');
+  std::string user = PercentDecode(proxy.userinfo.substr(0, colon));
+  std::string password =
+      colon == std::string::npos ? "" : PercentDecode(proxy.userinfo.substr(colon + 1));
+  return "Basic " + Base64(user + ":" + password);
+}
 
 Result<ProxyConfig> ProxyConfig::FromEnv(const std::map<std::string, std::string>& env) {
   ProxyConfig config;

@@ -45,4 +45,8 @@ struct ProxyConfig {
   bool Bypasses(const std::string& host, std::uint16_t port) const;
 };
 
+// The Proxy-Authorization value for a proxy URL with "user:password@" ("Basic …", the parts
+// percent-decoded first), or nullopt when the URL has no userinfo.
+std::optional<std::string> ProxyAuthorization(const Url& proxy);
+
 }  // namespace intern::tools
