@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "config/clock.h"
+#include "config/error.h"
 #include "tests/support/fake_http_server.h"
 #include "tools/http/retry.h"
 
@@ -356,6 +357,15 @@ TEST_CASE("Stream hands over every piece in order and leaves the response body e
   CHECK(r->body.empty());
   CHECK(all == "data: 1\n\ndata: 2\n\ndata: 3\n\n");
   CHECK(calls >= 3);
+}
+
+TEST_CASE("an exception thrown by the body callback propagates out of Stream") {
+  FakeHttpServer server;
+  server.On("GET", "/events", {FakeResponse::Sse({{"data: x\n\n", milliseconds(0)}})});
+  BeastHttpClient client(TestOptions());
+  CHECK_THROWS_WITH(client.Stream(Get(server.url() + "/events"),
+                                  [](std::string_view) -> bool { throw Error("parser broke"); }),
+                    "parser broke");
 }
 
 TEST_CASE("Stream collects an error status's body instead of streaming it") {

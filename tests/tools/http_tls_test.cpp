@@ -1,6 +1,9 @@
 // BeastHttpClient over TLS against the loopback FakeHttpServer with test-time certificates.
 #include <catch2/catch.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include "config/error.h"
 #include "tests/support/fake_http_server.h"
 #include "tests/support/test_certs.h"
@@ -109,6 +112,27 @@ TEST_CASE("a TLS server that stalls before answering trips the first-byte deadli
   CHECK(r.code() == ErrorCode::kTimeout);
   CHECK(r.message() == "localhost:" + std::to_string(server.port()) +
                            " sent no response within the first-byte deadline (100 ms)");
+}
+
+TEST_CASE("a TLS handshake that never completes trips the connect deadline") {
+  // A listening socket nobody accepts from: the kernel completes the TCP handshake, then
+  // nothing ever answers the ClientHello.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor silent(
+      io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  std::string port = std::to_string(silent.local_endpoint().port());
+  BeastHttpClient client(TlsOptions(true));
+  HttpRequest request = Get("https://127.0.0.1:" + port + "/");
+  request.timeouts.connect = milliseconds(150);
+  auto start = std::chrono::steady_clock::now();
+  Result<HttpResponse> r = client.Send(request);
+  auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.code() == ErrorCode::kTimeout);
+  CHECK(r.message() ==
+        "the TLS handshake with 127.0.0.1:" + port + " exceeded the connect deadline (150 ms)");
+  CHECK(took >= milliseconds(150));
+  CHECK(took < milliseconds(1500));
 }
 
 TEST_CASE("a reset mid-body over TLS is reported as such") {

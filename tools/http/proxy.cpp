@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
 namespace intern::tools {
 namespace {
@@ -153,6 +154,15 @@ Result<ProxyConfig> ProxyConfig::FromEnv(const std::map<std::string, std::string
     }
   }
   return config;
+}
+
+Result<ProxyConfig> ProxyConfig::FromProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (const char* name :
+       {"https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"}) {
+    if (const char* value = std::getenv(name)) env[name] = value;
+  }
+  return FromEnv(env);
 }
 
 bool ProxyConfig::Bypasses(const std::string& host, std::uint16_t port) const {

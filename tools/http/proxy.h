@@ -37,6 +37,8 @@ struct ProxyConfig {
   // port); CIDR ranges are not supported and match nothing. Fails (kInvalidArgument) when a proxy
   // URL is malformed, naming the variable.
   static Result<ProxyConfig> FromEnv(const std::map<std::string, std::string>& env);
+  // FromEnv over this process's environment (for wiring in main).
+  static Result<ProxyConfig> FromProcessEnvironment();
 
   // The proxy to tunnel through for `url`, or nullopt to connect directly.
   std::optional<Url> ProxyFor(const Url& url) const;
