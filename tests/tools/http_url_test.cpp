@@ -46,7 +46,10 @@ TEST_CASE("ParseUrl rejects what it cannot fetch with a sentence saying why") {
   CHECK(ParseUrl("http://host:99999/").message() ==
         "invalid URL \"http://host:99999/\": the port \"99999\" is not a number from 1 to 65535");
   CHECK(ParseUrl("http:///path").message() == "invalid URL \"http:///path\": it has no host");
-  CHECK(ParseUrl("http://h/a b").code() == ErrorCode::kInvalidArgument);
+  CHECK(ParseUrl("http://h/a b?key=SECRET").message() ==
+        "invalid URL \"http://h/a b\": the path contains whitespace or a line break");
+  CHECK(ParseUrl("gopher://h/?key=SECRET").message() ==
+        "unsupported URL scheme \"gopher\" in gopher://h/ (only http and https)");
   CHECK(ParseProxyUrl("127.0.0.1:3128")->ToString() == "http://127.0.0.1:3128/");
 }
 

@@ -187,6 +187,20 @@ TEST_CASE("400, 401, 403 and 404 are returned at once without retrying") {
   }
 }
 
+TEST_CASE("x-should-retry from the server overrides the status rule either way") {
+  ScriptedHttpClient inner({Response(409, {{"x-should-retry", "false"}})});
+  FakeClock clock;
+  RetryingHttpClient client(inner, clock, Policy(), std::mt19937(1));
+  CHECK(client.Send(Request())->status == 409);
+  CHECK(inner.requests.size() == 1);
+
+  ScriptedHttpClient inner2({Response(400, {{"x-should-retry", "true"}, {"retry-after-ms", "5"}}),
+                             Response(200)});
+  RetryingHttpClient client2(inner2, clock, Policy(), std::mt19937(1));
+  CHECK(client2.Send(Request())->status == 200);
+  CHECK(clock.sleeps() == std::vector<milliseconds>{milliseconds(5)});
+}
+
 TEST_CASE("401 is not retried and yields a sentence naming the credential") {
   ScriptedHttpClient inner({Response(401, {}, R"({"error":"invalid x-api-key"})")});
   FakeClock clock;

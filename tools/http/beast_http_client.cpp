@@ -224,7 +224,7 @@ Failure StepFailure(const Call& call, Step step, const error_code& ec, const std
   return Fail(ErrorCode::kConnection, fmt::format("{} {}: {}", doing, peer, ec.message()));
 }
 
-// Sets a header only when its name and value are safe to put on the wire.
+// Checks that every header can go on the wire as given (no header injection through a value).
 Status CheckHeaders(const HttpHeaders& headers) {
   for (const auto& [name, value] : headers) {
     if (!IsToken(name) || HasLineBreak(value)) {
@@ -360,9 +360,12 @@ net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& pro
   if (ec) co_return StepFailure(call, Step::kConnect, ec, peer);
   unsigned status = parser.get().result_int();
   if (status / 100 != 2) {
+    std::string fix = status == 407 ? ": give the proxy's user and password in the proxy URL "
+                                      "(http://user:password@host:port)"
+                                    : "";
     co_return Fail(ErrorCode::kConnection,
-                   fmt::format("the {} refused to open a tunnel to {} (HTTP {})", peer,
-                               target.HostPort(), status));
+                   fmt::format("the {} refused to open a tunnel to {} (HTTP {}){}", peer,
+                               target.HostPort(), status, fix));
   }
   if (buffer.size() != 0) {
     co_return Fail(ErrorCode::kProtocol,

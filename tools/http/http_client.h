@@ -14,7 +14,10 @@
 //   too many redirects, unsupported URL), kTooLarge (body over max_body_bytes), kCancelled (the
 //   streaming callback asked to stop), kInvalidArgument (the request itself is malformed).
 // - Messages name the host and port and, for the body, how many bytes had arrived; they never
-//   contain header values, so a credential can never leak into a log through an error.
+//   contain header values, and show URLs without their query string, so a credential cannot
+//   leak into a log through an error.
+// - Thread safety is the implementation's to state; BeastHttpClient and RetryingHttpClient (over
+//   a thread-safe client) allow concurrent calls, which read-only tools running in parallel need.
 
 #include <chrono>
 #include <cstdint>
@@ -59,7 +62,8 @@ struct HttpRequest {
   HttpHeaders headers;      // sent as given, after Host, User-Agent and per-host credentials
   std::string body;         // sent with Content-Length when non-empty (or method is POST/PUT/PATCH)
   HttpTimeouts timeouts;
-  std::uint64_t max_body_bytes = 0;  // 0: the client's default; a larger body fails kTooLarge
+  // 0: the client's default. A larger body fails kTooLarge; this counts streamed bytes too.
+  std::uint64_t max_body_bytes = 0;
 
   bool operator==(const HttpRequest&) const = default;
 };

@@ -213,7 +213,10 @@ Result<HttpResponse> RetryingHttpClient::Run(const HttpRequest& request, const A
     std::string reason;
     HttpHeaders headers;
     if (result) {
-      if (!ShouldRetry(result->status)) return result;
+      // Some APIs (Anthropic, OpenAI) say outright whether a retry can help; they know best.
+      std::optional<std::string> verdict = result->Header("x-should-retry");
+      bool retry = verdict == "true" || (verdict != "false" && ShouldRetry(result->status));
+      if (!retry) return result;
       reason = fmt::format("HTTP {}", result->status);
       headers = result->headers;
     } else {

@@ -71,7 +71,8 @@ std::string DescribeHttpError(const HttpResponse& response, std::string_view cre
 // Failure{ErrorCodeForStatus(status), DescribeHttpError(...)}.
 Result<HttpResponse> RequireSuccess(Result<HttpResponse> result, std::string_view credential_hint);
 
-// An HttpClient decorator that retries what ShouldRetry allows, sleeping on `clock`.
+// An HttpClient decorator that retries what ShouldRetry allows, sleeping on `clock`. A response
+// header `x-should-retry: true|false` (sent by some LLM APIs) overrides ShouldRetry(status).
 // On giving up it returns what the last attempt returned: the response (for an error status) or
 // the failure. Stream() retries only while no body byte has reached the caller's callback.
 //
