@@ -76,8 +76,8 @@ TEST_CASE("NO_PROXY bypasses the proxy") {
   FakeHttpServer server(SharedTestCertificates().leaf().tls());
   server.On("GET", "/", {FakeResponse::Text(200, "direct")});
   ConnectProxy proxy;
-  BeastHttpClient client(ProxiedOptions({{"HTTPS_PROXY", proxy.url()},
-                                         {"NO_PROXY", "example.com,localhost"}}));
+  BeastHttpClient client(
+      ProxiedOptions({{"HTTPS_PROXY", proxy.url()}, {"NO_PROXY", "example.com,localhost"}}));
   Result<HttpResponse> r = client.Send(Get("https://localhost:" + std::to_string(server.port())));
   REQUIRE(r.ok());
   CHECK(r->body == "direct");

@@ -1,8 +1,7 @@
-#include "tools/http/url.h"
-
 #include <catch2/catch.hpp>
 
 #include "tools/http/http_client.h"
+#include "tools/http/url.h"
 
 namespace intern::tools {
 namespace {
@@ -53,7 +52,8 @@ TEST_CASE("ParseUrl rejects what it cannot fetch with a sentence saying why") {
   CHECK(ParseProxyUrl("127.0.0.1:3128")->ToString() == "http://127.0.0.1:3128/");
 }
 
-TEST_CASE("ResolveLocation handles absolute, scheme-relative, absolute-path and relative redirects") {
+TEST_CASE(
+    "ResolveLocation handles absolute, scheme-relative, absolute-path and relative redirects") {
   Url base = *ParseUrl("https://a.example/docs/guide/intro?x=1");
   CHECK(ResolveLocation(base, "http://b.example:81/z")->ToString() == "http://b.example:81/z");
   CHECK(ResolveLocation(base, "//c.example/q")->ToString() == "https://c.example/q");

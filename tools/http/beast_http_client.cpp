@@ -2,8 +2,16 @@
 // here keeps every header of the module free of third-party types.
 #include "tools/http/beast_http_client.h"
 
-#include <utility>  // Boost 1.74's awaitable headers use std::exchange without including it
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable headers use std::exchange without including it
+// clang-format on
 
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -14,12 +22,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-
-#include <array>
 #include <exception>
 #include <optional>
 
@@ -74,10 +76,13 @@ class Deadlines {
   milliseconds Limit(Step step) const {
     switch (step) {
       case Step::kConnect:
-      case Step::kTls: return timeouts_.connect;
-      case Step::kHeader: return timeouts_.first_byte;
+      case Step::kTls:
+        return timeouts_.connect;
+      case Step::kHeader:
+        return timeouts_.first_byte;
       case Step::kSend:
-      case Step::kBody: return timeouts_.idle;
+      case Step::kBody:
+        return timeouts_.idle;
     }
     return timeouts_.total;
   }
@@ -112,8 +117,8 @@ bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::s
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (c <= ' ' || c >= 127 || std::string_view("\"(),/:;<=>?@[\\]{}").find(c) !=
-                                    std::string_view::npos) {
+    if (c <= ' ' || c >= 127 ||
+        std::string_view("\"(),/:;<=>?@[\\]{}").find(c) != std::string_view::npos) {
       return false;
     }
   }
@@ -139,11 +144,21 @@ Failure StepFailure(const Call& call, Step step, const error_code& ec, const std
     if (d.total_binding()) {
       std::string when;
       switch (step) {
-        case Step::kConnect: when = "while connecting to " + peer; break;
-        case Step::kTls: when = "during the TLS handshake with " + peer; break;
-        case Step::kSend: when = "while sending the request"; break;
-        case Step::kHeader: when = "while waiting for the response"; break;
-        case Step::kBody: when = fmt::format("after {} bytes of the body", body_bytes); break;
+        case Step::kConnect:
+          when = "while connecting to " + peer;
+          break;
+        case Step::kTls:
+          when = "during the TLS handshake with " + peer;
+          break;
+        case Step::kSend:
+          when = "while sending the request";
+          break;
+        case Step::kHeader:
+          when = "while waiting for the response";
+          break;
+        case Step::kBody:
+          when = fmt::format("after {} bytes of the body", body_bytes);
+          break;
       }
       return Fail(ErrorCode::kTimeout,
                   fmt::format("the request to {} exceeded the total deadline ({} ms) {}",
@@ -180,8 +195,8 @@ Failure StepFailure(const Call& call, Step step, const error_code& ec, const std
                                                   peer, call.max_body));
   }
   if (ec == http::error::header_limit) {
-    return Fail(ErrorCode::kProtocol, fmt::format("the response header from {} exceeds {} bytes",
-                                                  peer, kHeaderLimit));
+    return Fail(ErrorCode::kProtocol,
+                fmt::format("the response header from {} exceeds {} bytes", peer, kHeaderLimit));
   }
   if (ec == net::error::connection_refused) {
     return Fail(ErrorCode::kConnection, fmt::format("{} refused the connection", peer));
@@ -245,7 +260,9 @@ http::request<http::string_body> BuildRequest(const Call& call, const Hop& hop) 
   req.target(hop.url.target);
   req.set(http::field::host, hop.url.Authority());
   req.set(http::field::connection, "close");
-  auto caller_sets = [&](std::string_view name) { return FindHeader(hop.headers, name).has_value(); };
+  auto caller_sets = [&](std::string_view name) {
+    return FindHeader(hop.headers, name).has_value();
+  };
   if (!caller_sets("user-agent")) req.set(http::field::user_agent, call.options.user_agent);
   // A header the caller set explicitly wins over the stored credential for the same host.
   for (const auto& [name, value] : call.options.credentials.HeadersFor(hop.url)) {
@@ -368,9 +385,9 @@ net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& pro
                                target.HostPort(), status, fix));
   }
   if (buffer.size() != 0) {
-    co_return Fail(ErrorCode::kProtocol,
-                   fmt::format("the {} sent data before the tunnel to {} was used", peer,
-                               target.HostPort()));
+    co_return Fail(
+        ErrorCode::kProtocol,
+        fmt::format("the {} sent data before the tunnel to {} was used", peer, target.HostPort()));
   }
   co_return Status::Ok();
 }
@@ -392,12 +409,12 @@ Status ConfigureTls(SSL* ssl, const std::string& host) {
   return Status::Ok();
 }
 
-Failure HandshakeFailure(const Call& call, SSL* ssl, const error_code& ec, const std::string& peer) {
+Failure HandshakeFailure(const Call& call, SSL* ssl, const error_code& ec,
+                         const std::string& peer) {
   long verify = SSL_get_verify_result(ssl);
   if (verify != X509_V_OK) {
-    return Fail(ErrorCode::kConnection,
-                fmt::format("the TLS certificate of {} was rejected: {}", peer,
-                            X509_verify_cert_error_string(verify)));
+    return Fail(ErrorCode::kConnection, fmt::format("the TLS certificate of {} was rejected: {}",
+                                                    peer, X509_verify_cert_error_string(verify)));
   }
   if (ec == beast::error::timeout || IsDisconnect(ec) || ec == net::error::connection_reset) {
     return StepFailure(call, Step::kTls, ec, peer);
@@ -499,9 +516,10 @@ net::awaitable<Result<HttpResponse>> FollowRedirects(Call& call, const HttpReque
         return IsSecretHeader(header.first, call.options.credentials);
       });
     }
-    const bool becomes_get = result->status == 303 ? hop.method != "HEAD"
-                             : (result->status == 301 || result->status == 302) &&
-                                   hop.method == "POST";
+    const bool becomes_get =
+        result->status == 303
+            ? hop.method != "HEAD"
+            : (result->status == 301 || result->status == 302) && hop.method == "POST";
     if (becomes_get) {
       hop.method = "GET";
       hop.body.clear();
@@ -532,9 +550,10 @@ struct BeastHttpClient::Impl {
     if (!options.ca_file.empty()) {
       tls.load_verify_file(options.ca_file, ec);
       if (ec) {
-        throw Error(fmt::format("loading the CA file {}: {}; check that it exists and holds PEM "
-                                "certificates",
-                                options.ca_file, ec.message()));
+        throw Error(
+            fmt::format("loading the CA file {}: {}; check that it exists and holds PEM "
+                        "certificates",
+                        options.ca_file, ec.message()));
       }
     }
     if (!options.ca_pem.empty()) {
@@ -549,9 +568,12 @@ struct BeastHttpClient::Impl {
                           OrDefault(request.timeouts.first_byte, d.first_byte),
                           OrDefault(request.timeouts.idle, d.idle),
                           OrDefault(request.timeouts.total, d.total)};
-    Call call{options, tls, Deadlines(timeouts),
+    Call call{options,
+              tls,
+              Deadlines(timeouts),
               request.max_body_bytes > 0 ? request.max_body_bytes : options.default_max_body_bytes,
-              sink, std::string()};
+              sink,
+              std::string()};
     std::optional<Result<HttpResponse>> out;
     std::exception_ptr error;
     net::io_context io(1);

@@ -58,9 +58,9 @@ struct HttpTimeouts {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;          // http:// or https://; a #fragment is ignored
-  HttpHeaders headers;      // sent as given, after Host, User-Agent and per-host credentials
-  std::string body;         // sent with Content-Length when non-empty (or method is POST/PUT/PATCH)
+  std::string url;      // http:// or https://; a #fragment is ignored
+  HttpHeaders headers;  // sent as given, after Host, User-Agent and per-host credentials
+  std::string body;     // sent with Content-Length when non-empty (or method is POST/PUT/PATCH)
   HttpTimeouts timeouts;
   // 0: the client's default. A larger body fails kTooLarge; this counts streamed bytes too.
   std::uint64_t max_body_bytes = 0;
@@ -76,7 +76,9 @@ struct HttpResponse {
   int redirects = 0;      // how many redirects were followed
 
   // The first header called `name` (any case), or nullopt.
-  std::optional<std::string> Header(std::string_view name) const { return FindHeader(headers, name); }
+  std::optional<std::string> Header(std::string_view name) const {
+    return FindHeader(headers, name);
+  }
 
   bool operator==(const HttpResponse&) const = default;
 };

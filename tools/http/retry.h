@@ -42,8 +42,8 @@ bool ShouldRetry(ErrorCode code);
 // The wait the server asked for: `retry-after-ms` (milliseconds, may be fractional) wins over
 // `retry-after` (whole seconds, or an HTTP-date relative to `now`). nullopt when neither is
 // present or parseable; a date in the past gives 0.
-std::optional<std::chrono::milliseconds> ServerRetryAfter(const HttpHeaders& headers,
-                                                          std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> ServerRetryAfter(
+    const HttpHeaders& headers, std::chrono::system_clock::time_point now);
 
 // Full-jitter exponential backoff for retry number `retry` (0-based).
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, std::mt19937& rng);

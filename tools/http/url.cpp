@@ -77,7 +77,8 @@ bool Url::SameOrigin(const Url& other) const {
 
 Result<Url> ParseUrl(std::string_view text) {
   std::size_t colon = text.find("://");
-  if (colon == std::string_view::npos) return Invalid(text, "it has no scheme (http:// or https://)");
+  if (colon == std::string_view::npos)
+    return Invalid(text, "it has no scheme (http:// or https://)");
   Url url;
   url.scheme = Lower(text.substr(0, colon));
   if (url.scheme != "http" && url.scheme != "https") {
