@@ -26,6 +26,7 @@
 #include <optional>
 
 #include "config/error.h"
+#include "tools/http/deadlines.h"
 
 namespace intern::tools {
 namespace {
@@ -37,62 +38,16 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 using std::chrono::milliseconds;
-using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr milliseconds kShutdownGrace{250};
 
-// The steps of one hop, each with its own deadline and wording in messages.
-enum class Step { kConnect, kTls, kSend, kHeader, kBody };
+using Step = HttpStep;
 
-milliseconds OrDefault(milliseconds value, milliseconds fallback) {
-  return value.count() > 0 ? value : fallback;
+// Points the stream's expiry at the deadline of `step`.
+void Arm(HttpDeadlines& deadlines, beast::tcp_stream& stream, Step step) {
+  stream.expires_at(deadlines.ExpiryFor(step));
 }
-
-// The deadlines of one call. Each step gets its own limit, cut short by what is left of the total;
-// Arm remembers which of the two was binding so a timeout names the right one.
-class Deadlines {
- public:
-  explicit Deadlines(const HttpTimeouts& timeouts)
-      : timeouts_(timeouts), end_(SteadyClock::now() + timeouts.total) {}
-
-  // Resolving, connecting, tunnelling and the TLS handshake of a hop share one connect deadline.
-  void StartConnect() { connect_end_ = SteadyClock::now() + timeouts_.connect; }
-
-  SteadyClock::time_point ExpiryFor(Step step) {
-    auto own = step == Step::kConnect || step == Step::kTls ? connect_end_
-                                                            : SteadyClock::now() + Limit(step);
-    total_binding_ = end_ <= own;
-    return total_binding_ ? end_ : own;
-  }
-  void Arm(beast::tcp_stream& stream, Step step) { stream.expires_at(ExpiryFor(step)); }
-  milliseconds Left() const {
-    return std::max(std::chrono::duration_cast<milliseconds>(end_ - SteadyClock::now()),
-                    milliseconds(0));
-  }
-
-  bool total_binding() const { return total_binding_; }
-  const HttpTimeouts& timeouts() const { return timeouts_; }
-  milliseconds Limit(Step step) const {
-    switch (step) {
-      case Step::kConnect:
-      case Step::kTls:
-        return timeouts_.connect;
-      case Step::kHeader:
-        return timeouts_.first_byte;
-      case Step::kSend:
-      case Step::kBody:
-        return timeouts_.idle;
-    }
-    return timeouts_.total;
-  }
-
- private:
-  HttpTimeouts timeouts_;
-  SteadyClock::time_point end_;
-  SteadyClock::time_point connect_end_;
-  bool total_binding_ = false;
-};
 
 // One hop of a call: where it goes and what it sends.
 struct Hop {
@@ -129,7 +84,7 @@ bool IsToken(std::string_view s) {
 struct Call {
   const HttpClientOptions& options;
   ssl::context& tls;
-  Deadlines deadlines;
+  HttpDeadlines deadlines;
   std::uint64_t max_body;
   const HttpBodySink* sink;  // null for Send
   std::string url_for_messages;
@@ -140,54 +95,7 @@ struct Call {
 Failure StepFailure(const Call& call, Step step, const error_code& ec, const std::string& peer,
                     std::uint64_t body_bytes = 0) {
   if (ec == beast::error::timeout) {
-    const Deadlines& d = call.deadlines;
-    if (d.total_binding()) {
-      std::string when;
-      switch (step) {
-        case Step::kConnect:
-          when = "while connecting to " + peer;
-          break;
-        case Step::kTls:
-          when = "during the TLS handshake with " + peer;
-          break;
-        case Step::kSend:
-          when = "while sending the request";
-          break;
-        case Step::kHeader:
-          when = "while waiting for the response";
-          break;
-        case Step::kBody:
-          when = fmt::format("after {} bytes of the body", body_bytes);
-          break;
-      }
-      return Fail(ErrorCode::kTimeout,
-                  fmt::format("the request to {} exceeded the total deadline ({} ms) {}",
-                              call.url_for_messages, d.timeouts().total.count(), when));
-    }
-    long long limit = d.Limit(step).count();
-    switch (step) {
-      case Step::kConnect:
-        return Fail(ErrorCode::kTimeout, fmt::format("connecting to {} exceeded the connect "
-                                                     "deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kTls:
-        return Fail(ErrorCode::kTimeout, fmt::format("the TLS handshake with {} exceeded the "
-                                                     "connect deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kSend:
-        return Fail(ErrorCode::kTimeout, fmt::format("sending the request to {} stalled beyond "
-                                                     "the idle deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kHeader:
-        return Fail(ErrorCode::kTimeout, fmt::format("{} sent no response within the first-byte "
-                                                     "deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kBody:
-        return Fail(ErrorCode::kTimeout,
-                    fmt::format("{} stalled for longer than the idle deadline ({} ms) after {} "
-                                "bytes of the body",
-                                peer, limit, body_bytes));
-    }
+    return call.deadlines.TimeoutFailure(step, peer, call.url_for_messages, body_bytes);
   }
   if (ec == http::error::body_limit) {
     return Fail(ErrorCode::kTooLarge, fmt::format("the response body from {} exceeds the limit "
@@ -291,14 +199,14 @@ net::awaitable<Result<HttpResponse>> Exchange(Stream& stream, Call& call, const 
   error_code ec;
 
   http::request<http::string_body> req = BuildRequest(call, hop);
-  call.deadlines.Arm(tcp, Step::kSend);
+  Arm(call.deadlines, tcp, Step::kSend);
   co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return StepFailure(call, Step::kSend, ec, peer);
 
   beast::flat_buffer buffer;
   std::optional<http::response_parser<http::buffer_body>> interim;
   int status = 0;
-  call.deadlines.Arm(tcp, Step::kHeader);
+  Arm(call.deadlines, tcp, Step::kHeader);
   // Interim answers (100 Continue, 103 Early Hints) precede the real one; skip them.
   do {
     interim.emplace();
@@ -326,7 +234,7 @@ net::awaitable<Result<HttpResponse>> Exchange(Stream& stream, Call& call, const 
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    call.deadlines.Arm(tcp, Step::kBody);
+    Arm(call.deadlines, tcp, Step::kBody);
     co_await http::async_read_some(stream, buffer, parser,
                                    net::redirect_error(net::use_awaitable, ec));
     std::size_t got = chunk.size() - parser.get().body().size;
@@ -365,7 +273,7 @@ net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& pro
   if (auto credentials = ProxyAuthorization(proxy)) {
     req.set(http::field::proxy_authorization, *credentials);
   }
-  call.deadlines.Arm(tcp, Step::kConnect);
+  Arm(call.deadlines, tcp, Step::kConnect);
   co_await http::async_write(tcp, req, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return StepFailure(call, Step::kConnect, ec, peer);
 
@@ -453,7 +361,7 @@ net::awaitable<Result<HttpResponse>> RunHop(Call& call, const Hop& hop) {
   }
 
   beast::tcp_stream tcp(executor);
-  call.deadlines.Arm(tcp, Step::kConnect);
+  Arm(call.deadlines, tcp, Step::kConnect);
   co_await tcp.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return StepFailure(call, Step::kConnect, ec, first_peer);
   if (proxy) {
@@ -465,7 +373,7 @@ net::awaitable<Result<HttpResponse>> RunHop(Call& call, const Hop& hop) {
   const std::string peer = hop.url.HostPort();
   ssl::stream<beast::tcp_stream> tls(std::move(tcp), call.tls);
   if (Status s = ConfigureTls(tls.native_handle(), hop.url.host); !s) co_return s.failure();
-  call.deadlines.Arm(beast::get_lowest_layer(tls), Step::kTls);
+  Arm(call.deadlines, beast::get_lowest_layer(tls), Step::kTls);
   co_await tls.async_handshake(ssl::stream_base::client,
                                net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return HandshakeFailure(call, tls.native_handle(), ec, peer);
@@ -563,14 +471,9 @@ struct BeastHttpClient::Impl {
   }
 
   Result<HttpResponse> Run(const HttpRequest& request, const HttpBodySink* sink) {
-    const HttpTimeouts& d = options.default_timeouts;
-    HttpTimeouts timeouts{OrDefault(request.timeouts.connect, d.connect),
-                          OrDefault(request.timeouts.first_byte, d.first_byte),
-                          OrDefault(request.timeouts.idle, d.idle),
-                          OrDefault(request.timeouts.total, d.total)};
     Call call{options,
               tls,
-              Deadlines(timeouts),
+              HttpDeadlines(WithDefaults(request.timeouts, options.default_timeouts)),
               request.max_body_bytes > 0 ? request.max_body_bytes : options.default_max_body_bytes,
               sink,
               std::string()};
