@@ -267,7 +267,14 @@ class FakeHttpServer::Impl {
         return route.script[at];
       }
     }
-    if (handler) return handler(request);
+    if (handler) {
+      // An exception escaping here would end the server thread (and the test binary).
+      try {
+        return handler(request);
+      } catch (const std::exception& e) {
+        return FakeResponse::Text(500, std::string("handler threw: ") + e.what());
+      }
+    }
     return FakeResponse::Text(404, "no route for " + request.method + " " + request.target);
   }
 

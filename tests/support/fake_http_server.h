@@ -16,7 +16,8 @@
 // Lifetime: the constructor binds and starts serving before it returns; the destructor (or Stop())
 // closes every connection, ends every stall and joins the thread. It never blocks on a client.
 // Thread safety: every public member may be called from any thread while the server runs.
-// Handlers run on the server thread, one at a time.
+// Handlers run on the server thread, one at a time; one that throws is answered 500 with
+// "handler threw: WHAT" as the body.
 
 #include <chrono>
 #include <cstddef>
@@ -141,6 +142,12 @@ struct FakeResponse {
   }
 };
 
+// One SSE event as written on the wire: "event: NAME\n" (left out when `event` is empty), one
+// "data: LINE\n" per line of `data`, then the blank line. For FakeResponse::Sse pieces:
+//   FakeResponse::Sse({{SseFrame("message_start", R"({...})")},
+//                      {SseFrame("", "[DONE]"), std::chrono::milliseconds(50)}});
+std::string SseFrame(std::string_view event, std::string_view data);
+
 // The exact bytes the server writes for `response` when it has no fault (tests compare to these).
 std::string SerializeResponse(const FakeResponse& response);
 
@@ -217,6 +224,7 @@ class FakeHttpServer {
   std::size_t accepted_connections() const;
 
   // Closes the listener and every connection, ends stalls and joins the thread. Idempotent.
+  // Not from a handler (it would join its own thread).
   void Stop();
 
  private:

@@ -131,6 +131,18 @@ FakeResponse FakeResponse::Sse(std::vector<BodyPiece> pieces) {
   return r;
 }
 
+std::string SseFrame(std::string_view event, std::string_view data) {
+  std::string out;
+  if (!event.empty()) out += "event: " + std::string(event) + "\n";
+  for (;;) {
+    const std::size_t end = data.find('\n');
+    out += "data: " + std::string(data.substr(0, end)) + "\n";
+    if (end == std::string_view::npos) break;
+    data.remove_prefix(end + 1);
+  }
+  return out + "\n";
+}
+
 std::vector<WriteStep> PlanResponse(const FakeResponse& r) {
   using K = WriteStep::Kind;
   const Fault& fault = r.fault;

@@ -241,5 +241,54 @@ TEST_CASE("an SSE response writes its pieces as chunks with the delays between t
   CHECK(client.ReadUntil("0\r\n\r\n").data == "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n");
 }
 
+TEST_CASE("a truncated SSE response sends its events, then closes without the 0-chunk") {
+  FakeHttpServer server;
+  server.On("POST", "/v1/messages",
+            {FakeResponse::Sse({{SseFrame("message_start", "{}")}, {SseFrame("ping", "{}")}})
+                 .WithFault(Fault::TruncateChunked())});
+  RawClient client;
+  REQUIRE(client.Connect(server.port()) == "");
+  REQUIRE(client.Write(RawRequest("POST", "/v1/messages", "", "{}")) == "");
+  RawResponse response = client.ReadResponse();
+  CHECK(response.chunked);
+  CHECK(response.body == "event: message_start\ndata: {}\n\nevent: ping\ndata: {}\n\n");
+  CHECK(response.error == "eof");
+}
+
+TEST_CASE("SseFrame writes an event line and one data line per line of data") {
+  CHECK(SseFrame("message_start", R"({"a":1})") == "event: message_start\ndata: {\"a\":1}\n\n");
+  CHECK(SseFrame("", "[DONE]") == "data: [DONE]\n\n");
+  CHECK(SseFrame("", "one\ntwo") == "data: one\ndata: two\n\n");
+}
+
+TEST_CASE("a handler that throws is answered 500 with the exception's message") {
+  FakeHttpServer server;
+  server.On("GET", "/boom", [](const RecordedRequest&) -> FakeResponse {
+    throw std::runtime_error("scripted failure");
+  });
+  RawClient client;
+  REQUIRE(client.Connect(server.port()) == "");
+  REQUIRE(client.Write(RawRequest("GET", "/boom")) == "");
+  RawResponse response = client.ReadResponse();
+  CHECK(response.status == 500);
+  CHECK(response.body == "handler threw: scripted failure");
+}
+
+TEST_CASE("the fake server counts each new connection and tags requests with it") {
+  FakeHttpServer server;
+  server.On("GET", "/n", {FakeResponse::Text(200, "n")});
+  for (int i = 0; i < 3; ++i) {
+    RawClient client;
+    REQUIRE(client.Connect(server.port()) == "");
+    REQUIRE(client.Write(RawRequest("GET", "/n", "Connection: close\r\n")) == "");
+    REQUIRE(client.ReadResponse().status == 200);
+  }
+  CHECK(server.accepted_connections() == 3);
+  std::vector<RecordedRequest> requests = server.requests();
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[2].connection == 2);
+  CHECK(requests[0].received_at <= requests[2].received_at);
+}
+
 }  // namespace
 }  // namespace intern::testing
