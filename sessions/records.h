@@ -78,10 +78,10 @@ struct Session {
 
 // Changes to a session that ride along with a step or stand alone (UpdateSession).
 struct SessionUpdate {
-  std::optional<SessionStatus> status;
-  std::optional<std::string> phase;
-  std::optional<std::string> loop_state;
-  std::optional<std::string> last_error;
+  std::optional<SessionStatus> status{};
+  std::optional<std::string> phase{};
+  std::optional<std::string> loop_state{};
+  std::optional<std::string> last_error{};
 };
 
 // One message of the conversation. Kept whole forever: compaction changes what is sent, never
@@ -220,8 +220,8 @@ struct SessionHistory {
 };
 
 struct SessionFilter {
-  std::optional<SessionStatus> status;
-  std::string kind;   // "" = any
+  std::optional<SessionStatus> status{};
+  std::string kind{};  // "" = any
   int64_t limit = 0;  // 0 = all; newest first
 };
 
@@ -279,20 +279,20 @@ std::optional<JobStatus> ParseJobStatus(const std::string& name);
 
 struct JobRecord {
   int64_t id = 0;
-  std::string kind;             // "compare", "sweep", ...
+  std::string kind{};           // "compare", "sweep", ...
   std::string payload = "{}";   // JSON
-  std::string dedup_key;        // "" or a key no other unfinished job may share (e.g. a pair)
+  std::string dedup_key{};      // "" or a key no other unfinished job may share (e.g. a pair)
   JobStatus status = JobStatus::kQueued;
   int64_t attempts = 0;         // leases taken so far (a crashed worker's lease counts)
   int64_t max_attempts = 3;
-  std::string last_error;
-  std::string lease_owner;
-  std::string lease_expires_at;
-  std::string not_before;       // not leased before this time ("" = at once)
-  std::string session_id;       // the session that ran it, once known
+  std::string last_error{};
+  std::string lease_owner{};
+  std::string lease_expires_at{};
+  std::string not_before{};     // not leased before this time ("" = at once)
+  std::string session_id{};     // the session that ran it, once known
   std::string result = "{}";    // JSON, e.g. the draft id
-  std::string created_at;
-  std::string updated_at;
+  std::string created_at{};
+  std::string updated_at{};
 
   bool operator==(const JobRecord&) const = default;
 };
