@@ -11,6 +11,7 @@ namespace intern::agent {
 
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
+      {"sessions", "List, show and export research sessions", AttachSessionsCommand},
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
   };
   return kCommands;
