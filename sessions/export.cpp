@@ -1,7 +1,6 @@
 #include "sessions/export.h"
 
 #include <nlohmann/json.hpp>
-
 #include <ostream>
 
 namespace intern::sessions {
@@ -27,9 +26,7 @@ json UsageJson(const Usage& usage) {
           {"cache_write", usage.cache_write}};
 }
 
-json OptionalStep(const std::optional<int64_t>& step) {
-  return step ? json(*step) : json(nullptr);
-}
+json OptionalStep(const std::optional<int64_t>& step) { return step ? json(*step) : json(nullptr); }
 
 json SessionJson(const Session& s) {
   return {{"id", s.id},
@@ -105,12 +102,8 @@ json CompactionJson(const CompactionRecord& c) {
 }
 
 json EventJson(const EventRecord& e) {
-  return {{"id", e.id},
-          {"step", OptionalStep(e.step)},
-          {"at", e.at},
-          {"level", e.level},
-          {"kind", e.kind},
-          {"message", Embedded(e.message)}};
+  return {{"id", e.id},     {"step", OptionalStep(e.step)},  {"at", e.at}, {"level", e.level},
+          {"kind", e.kind}, {"message", Embedded(e.message)}};
 }
 
 json EvidenceJson(const EvidenceRecord& e) {
@@ -127,6 +120,31 @@ json EvidenceJson(const EvidenceRecord& e) {
           {"tool", e.input.tool},
           {"retrieved_at", e.retrieved_at},
           {"content_hash", e.content_hash}};
+}
+
+json DraftJson(const DraftRecord& d, bool with_document) {
+  json j = {{"id", d.id},
+            {"version", d.version},
+            {"status", DraftStatusName(d.status)},
+            {"title", d.title},
+            {"sha256", d.sha256},
+            {"flags", d.flags},
+            {"created_at", d.created_at},
+            {"updated_at", d.updated_at},
+            {"published_at", d.published_at},
+            {"published_commit", d.published_commit}};
+  if (with_document) j["document"] = Embedded(d.document);
+  return j;
+}
+
+json ApprovalJson(const ApprovalRecord& a) {
+  return {{"id", a.id},
+          {"draft_id", a.draft_id},
+          {"decision", ApprovalDecisionName(a.decision)},
+          {"reviewer", a.reviewer},
+          {"decided_at", a.decided_at},
+          {"comment", a.comment},
+          {"sha256", a.sha256}};
 }
 
 void WriteLine(std::ostream& out, const char* type, json object) {
@@ -161,10 +179,13 @@ std::string SessionShowJson(const SessionHistory& history) {
   for (const EventRecord& e : history.events) events.push_back(EventJson(e));
   json evidence = json::array();
   for (const EvidenceRecord& e : history.evidence) evidence.push_back(e.id);
+  json drafts = json::array();
+  for (const DraftRecord& d : history.drafts) drafts.push_back(DraftJson(d, false));
   json show = SessionJson(history.session);
   show["steps"] = std::move(steps);
   show["events"] = std::move(events);
   show["evidence_ids"] = std::move(evidence);
+  show["drafts"] = std::move(drafts);
   return Dump(show);
 }
 
@@ -184,6 +205,8 @@ void WriteSessionJsonl(const SessionHistory& history, std::ostream& out) {
     for (const EventRecord& e : step.events) WriteLine(out, "event", EventJson(e));
   }
   for (const EvidenceRecord& e : history.evidence) WriteLine(out, "evidence", EvidenceJson(e));
+  for (const DraftRecord& d : history.drafts) WriteLine(out, "draft", DraftJson(d, true));
+  for (const ApprovalRecord& a : history.approvals) WriteLine(out, "approval", ApprovalJson(a));
   for (const EventRecord& e : history.events) WriteLine(out, "event", EventJson(e));
 }
 

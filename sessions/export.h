@@ -22,14 +22,14 @@ inline constexpr const char* kExportFormat = "intern.session-export/v1";
 std::string SessionsToJson(const std::vector<Session>& sessions);
 
 // One JSON object: the session, its steps with usage, cost and tool calls (results reduced to
-// their size and hash), session-level events and evidence ids (no trailing newline). Message
-// bodies are left to the export.
+// their size and hash), session-level events, evidence ids and drafts (without documents; no
+// trailing newline). Message bodies and documents are left to the export.
 std::string SessionShowJson(const SessionHistory& history);
 
 // One JSON object per line, each with a "type":
 //   session (first; carries "format": kExportFormat), then per step in order: step, its
-//   messages, tool_calls, compactions and events; then every evidence item; then the session's
-//   events that belong to no step.
+//   messages, tool_calls, compactions and events; then every evidence item, every draft (with
+//   its document), every decision on a draft, and the session's events that belong to no step.
 // Complete: every stored field of every row appears, so a run can be audited from the file.
 void WriteSessionJsonl(const SessionHistory& history, std::ostream& out);
 

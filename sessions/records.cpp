@@ -85,8 +85,8 @@ std::optional<JobStatus> ParseJobStatus(const std::string& name) {
 
 std::string EvidenceContentHash(const EvidenceInput& input) {
   std::string material;
-  for (const std::string* field : {&input.kind, &input.field, &input.value, &input.source_url,
-                                   &input.quote, &input.body}) {
+  for (const std::string* field :
+       {&input.kind, &input.field, &input.value, &input.source_url, &input.quote, &input.body}) {
     material += std::to_string(field->size());
     material += ':';
     material += *field;

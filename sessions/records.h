@@ -55,23 +55,23 @@ struct SessionCaps {
 };
 
 struct Session {
-  std::string id;                  // "s-" + 8 base32 characters; assigned by CreateSession if empty
-  std::string kind;                // "compare", "sweep", ...
-  std::string title;               // "Gemma 3n vs SmolVLM2"
-  std::string subjects = "[]";     // JSON array of subject names
+  std::string id{};             // "s-" + 8 base32 characters; assigned by CreateSession if empty
+  std::string kind{};           // "compare", "sweep", ...
+  std::string title{};          // "Gemma 3n vs SmolVLM2"
+  std::string subjects = "[]";  // JSON array of subject names
   SessionStatus status = SessionStatus::kRunning;
-  std::string phase;               // where the loop is: "resolve", "research", "panel", "draft", ...
-  std::string provider;
-  std::string model;
-  std::string created_at;
-  std::string updated_at;
-  int64_t iterations = 0;          // steps committed; never reset (the cap counts these)
-  Usage usage;                     // sum over committed steps
-  double cost_usd = 0;             // sum over committed steps
-  SessionCaps caps;
-  std::string loop_state = "{}";   // JSON: doom-loop detector state (escalation level, ...)
-  std::string settings = "{}";     // JSON: settings the run started with, so a resume runs alike
-  std::string last_error;
+  std::string phase{};  // where the loop is: "resolve", "research", "panel", "draft", ...
+  std::string provider{};
+  std::string model{};
+  std::string created_at{};
+  std::string updated_at{};
+  int64_t iterations = 0;  // steps committed; never reset (the cap counts these)
+  Usage usage{};           // sum over committed steps
+  double cost_usd = 0;     // sum over committed steps
+  SessionCaps caps{};
+  std::string loop_state = "{}";  // JSON: doom-loop detector state (escalation level, ...)
+  std::string settings = "{}";    // JSON: settings the run started with, so a resume runs alike
+  std::string last_error{};
 
   bool operator==(const Session&) const = default;
 };
@@ -87,31 +87,31 @@ struct SessionUpdate {
 // One message of the conversation. Kept whole forever: compaction changes what is sent, never
 // what is stored.
 struct MessageRecord {
-  int64_t step = 0;           // the iteration that added it (filled by the store on commit)
-  int64_t seq = 0;            // order within the session (assigned by the store on commit)
-  std::string role;           // "system", "user", "assistant", "tool"
-  std::string content = "[]"; // JSON array of content blocks
-  std::string tool_call_id;   // for role "tool": the call it answers
-  std::string created_at;
+  int64_t step = 0;            // the iteration that added it (filled by the store on commit)
+  int64_t seq = 0;             // order within the session (assigned by the store on commit)
+  std::string role{};          // "system", "user", "assistant", "tool"
+  std::string content = "[]";  // JSON array of content blocks
+  std::string tool_call_id{};  // for role "tool": the call it answers
+  std::string created_at{};
 
   bool operator==(const MessageRecord&) const = default;
 };
 
 // One tool call the model asked for and what came of it.
 struct ToolCallRecord {
-  int64_t step = 0;                 // filled by the store on commit
-  int64_t seq = 0;                  // order within the step (assigned by the store on commit)
-  std::string call_id;              // the provider's id for the call
-  std::string tool;
-  std::string args = "{}";          // JSON text as the model sent it
-  std::string args_hash;            // SHA-256 of the canonical args (sorted keys); store fills if empty
-  std::string result;               // what the model was given (the head, for large results)
+  int64_t step = 0;       // filled by the store on commit
+  int64_t seq = 0;        // order within the step (assigned by the store on commit)
+  std::string call_id{};  // the provider's id for the call
+  std::string tool{};
+  std::string args = "{}";  // JSON text as the model sent it
+  std::string args_hash{};  // SHA-256 of the canonical args (sorted keys); store fills if empty
+  std::string result{};     // what the model was given (the head, for large results)
   bool is_error = false;
-  std::string result_hash;          // SHA-256 of `result`; store fills if empty
-  std::vector<std::string> evidence_ids;
-  std::string approval;             // "", "auto", "approved", "denied"
+  std::string result_hash{};  // SHA-256 of `result`; store fills if empty
+  std::vector<std::string> evidence_ids{};
+  std::string approval{};  // "", "auto", "approved", "denied"
   int64_t duration_ms = 0;
-  std::string started_at;
+  std::string started_at{};
 
   bool operator==(const ToolCallRecord&) const = default;
 };
@@ -119,14 +119,14 @@ struct ToolCallRecord {
 // A compaction: messages seq first_seq..last_seq were replaced by `summary` in what is sent from
 // this step on. The messages themselves stay in the store.
 struct CompactionRecord {
-  int64_t step = 0;             // filled by the store on commit
+  int64_t step = 0;  // filled by the store on commit
   int64_t first_seq = 0;
   int64_t last_seq = 0;
-  std::string summary;          // JSON in the fixed research schema (DESIGN §4)
-  std::string model;            // the model that wrote the summary
+  std::string summary{};  // JSON in the fixed research schema (DESIGN §4)
+  std::string model{};    // the model that wrote the summary
   int64_t tokens_before = 0;
   int64_t tokens_after = 0;
-  std::string created_at;
+  std::string created_at{};
 
   bool operator==(const CompactionRecord&) const = default;
 };
@@ -134,13 +134,13 @@ struct CompactionRecord {
 // Something worth keeping in the audit trail: loop detection, budget warnings, approvals asked,
 // provider retries, ...
 struct EventRecord {
-  int64_t id = 0;               // assigned by the store
-  std::string session_id;       // "" for store-wide events (the daemon, sweeps)
-  std::optional<int64_t> step;  // the iteration it belongs to, if any
-  std::string at;
-  std::string level = "info";   // "debug", "info", "warn", "error"
-  std::string kind;             // "loop_detected", "compaction", "budget", ...
-  std::string message = "{}";   // JSON object
+  int64_t id = 0;                 // assigned by the store
+  std::string session_id{};       // "" for store-wide events (the daemon, sweeps)
+  std::optional<int64_t> step{};  // the iteration it belongs to, if any
+  std::string at{};
+  std::string level = "info";  // "debug", "info", "warn", "error"
+  std::string kind{};          // "loop_detected", "compaction", "budget", ...
+  std::string message = "{}";  // JSON object
 
   bool operator==(const EventRecord&) const = default;
 };
@@ -148,26 +148,26 @@ struct EventRecord {
 // A fact and its source as a tool found it (mirrors tools::EvidenceDraft; the store does not
 // depend on tools).
 struct EvidenceInput {
-  std::string subject;
-  std::string kind;
-  std::string field;
-  std::string value;
-  std::string source_url;
-  std::string title;
-  std::string quote;
-  std::string body;
-  std::string tool;
+  std::string subject{};
+  std::string kind{};
+  std::string field{};
+  std::string value{};
+  std::string source_url{};
+  std::string title{};
+  std::string quote{};
+  std::string body{};
+  std::string tool{};
 
   bool operator==(const EvidenceInput&) const = default;
 };
 
 struct EvidenceRecord {
-  std::string id;               // "ev-N", unique within the store
-  std::string session_id;
-  std::optional<int64_t> step;  // the iteration that produced it, when known
-  EvidenceInput input;
-  std::string retrieved_at;
-  std::string content_hash;     // SHA-256 over kind, field, value, source_url, quote and body
+  std::string id{};  // "ev-N", unique within the store
+  std::string session_id{};
+  std::optional<int64_t> step{};  // the iteration that produced it, when known
+  EvidenceInput input{};
+  std::string retrieved_at{};
+  std::string content_hash{};  // SHA-256 over kind, field, value, source_url, quote and body
 
   bool operator==(const EvidenceRecord&) const = default;
 };
@@ -178,51 +178,43 @@ std::string EvidenceContentHash(const EvidenceInput& input);
 
 // Everything one iteration produced; CommitStep writes it in one transaction.
 struct StepRecord {
-  std::string session_id;
-  int64_t n = 0;                // iteration number: must be the session's iterations + 1
-  std::string phase;
-  std::string provider;         // may differ from the session's on a fallback
-  std::string model;
-  std::string started_at;
-  std::string finished_at;
-  Usage usage;
+  std::string session_id{};
+  int64_t n = 0;  // iteration number: must be the session's iterations + 1
+  std::string phase{};
+  std::string provider{};  // may differ from the session's on a fallback
+  std::string model{};
+  std::string started_at{};
+  std::string finished_at{};
+  Usage usage{};
   double cost_usd = 0;
-  std::string stop_reason;      // the model's: "end_turn", "tool_use", "max_tokens", ...
+  std::string stop_reason{};  // the model's: "end_turn", "tool_use", "max_tokens", ...
 
-  std::vector<MessageRecord> messages;
-  std::vector<ToolCallRecord> tool_calls;
-  std::vector<CompactionRecord> compactions;
-  std::vector<EventRecord> events;       // session_id and step are filled by the store
-  std::vector<EvidenceInput> evidence;   // evidence the loop itself found (tools record theirs)
-  SessionUpdate session;                 // applied to the session in the same transaction
+  std::vector<MessageRecord> messages{};
+  std::vector<ToolCallRecord> tool_calls{};
+  std::vector<CompactionRecord> compactions{};
+  std::vector<EventRecord> events{};      // session_id and step are filled by the store
+  std::vector<EvidenceInput> evidence{};  // evidence the loop itself found (tools record theirs)
+  SessionUpdate session{};                // applied to the session in the same transaction
 
   bool operator==(const StepRecord& o) const {
-    return session_id == o.session_id && n == o.n && phase == o.phase &&
-           provider == o.provider && model == o.model && started_at == o.started_at &&
-           finished_at == o.finished_at && usage == o.usage && cost_usd == o.cost_usd &&
-           stop_reason == o.stop_reason && messages == o.messages && tool_calls == o.tool_calls &&
-           compactions == o.compactions && events == o.events;
+    return session_id == o.session_id && n == o.n && phase == o.phase && provider == o.provider &&
+           model == o.model && started_at == o.started_at && finished_at == o.finished_at &&
+           usage == o.usage && cost_usd == o.cost_usd && stop_reason == o.stop_reason &&
+           messages == o.messages && tool_calls == o.tool_calls && compactions == o.compactions &&
+           events == o.events;
   }
 };
 
 // What CommitStep assigned.
 struct CommitResult {
-  std::vector<std::string> evidence_ids;  // one per StepRecord::evidence, in order
-  int64_t first_message_seq = 0;          // seq of the step's first message (0 if none)
-};
-
-// A session and everything it produced, for resume, `sessions show` and `sessions export`.
-struct SessionHistory {
-  Session session;
-  std::vector<StepRecord> steps;          // in order, each with messages, tool calls, compactions, events
-  std::vector<EventRecord> events;        // events of the session that belong to no step
-  std::vector<EvidenceRecord> evidence;   // in id order
+  std::vector<std::string> evidence_ids{};  // one per StepRecord::evidence, in order
+  int64_t first_message_seq = 0;            // seq of the step's first message (0 if none)
 };
 
 struct SessionFilter {
   std::optional<SessionStatus> status{};
   std::string kind{};  // "" = any
-  int64_t limit = 0;  // 0 = all; newest first
+  int64_t limit = 0;   // 0 = all; newest first
 };
 
 // ---- review gate (DESIGN §6, §7) ----
@@ -231,7 +223,7 @@ enum class DraftStatus {
   kPendingReview,
   kApproved,
   kRejected,
-  kSentBack,    // returned to the agent with feedback; a revision will supersede it
+  kSentBack,  // returned to the agent with feedback; a revision will supersede it
   kPublished,
   kSuperseded,  // a later version of the same session replaced it
 };
@@ -239,18 +231,18 @@ const char* DraftStatusName(DraftStatus status);  // "pending_review", "approved
 std::optional<DraftStatus> ParseDraftStatus(const std::string& name);
 
 struct DraftRecord {
-  std::string id;               // "d-" + 8 base32 characters; assigned by the store
-  std::string session_id;
-  int64_t version = 0;          // 1, 2, ... within the session; assigned by the store
+  std::string id{};  // "d-" + 8 base32 characters; assigned by the store
+  std::string session_id{};
+  int64_t version = 0;  // 1, 2, ... within the session; assigned by the store
   DraftStatus status = DraftStatus::kPendingReview;
-  std::string title;
-  std::string document = "{}"; // JSON, intern.comparison/v1
-  std::string sha256;           // of `document`; computed by the store
-  std::vector<std::string> flags;  // validation flags, e.g. "one_sided"
-  std::string created_at;
-  std::string updated_at;
-  std::string published_at;     // "" until published
-  std::string published_commit; // site repository commit, "" until published
+  std::string title{};
+  std::string document = "{}";       // JSON, intern.comparison/v1
+  std::string sha256{};              // of `document`; computed by the store
+  std::vector<std::string> flags{};  // validation flags, e.g. "one_sided"
+  std::string created_at{};
+  std::string updated_at{};
+  std::string published_at{};      // "" until published
+  std::string published_commit{};  // site repository commit, "" until published
 
   bool operator==(const DraftRecord&) const = default;
 };
@@ -261,14 +253,24 @@ std::optional<ApprovalDecision> ParseApprovalDecision(const std::string& name);
 
 struct ApprovalRecord {
   int64_t id = 0;
-  std::string draft_id;
+  std::string draft_id{};
   ApprovalDecision decision = ApprovalDecision::kApprove;
-  std::string reviewer;
-  std::string decided_at;
-  std::string comment;
-  std::string sha256;           // the draft's fingerprint the decision was made on
+  std::string reviewer{};
+  std::string decided_at{};
+  std::string comment{};
+  std::string sha256{};  // the draft's fingerprint the decision was made on
 
   bool operator==(const ApprovalRecord&) const = default;
+};
+
+// A session and everything it produced, for resume, `sessions show` and `sessions export`.
+struct SessionHistory {
+  Session session{};
+  std::vector<StepRecord> steps{};  // in order, each with messages, tool calls, compactions, events
+  std::vector<EventRecord> events{};        // events of the session that belong to no step
+  std::vector<EvidenceRecord> evidence{};   // in id order
+  std::vector<DraftRecord> drafts{};        // in version order
+  std::vector<ApprovalRecord> approvals{};  // decisions on those drafts, oldest first
 };
 
 // ---- work queue (DESIGN §10) ----
@@ -279,18 +281,18 @@ std::optional<JobStatus> ParseJobStatus(const std::string& name);
 
 struct JobRecord {
   int64_t id = 0;
-  std::string kind{};           // "compare", "sweep", ...
-  std::string payload = "{}";   // JSON
-  std::string dedup_key{};      // "" or a key no other unfinished job may share (e.g. a pair)
+  std::string kind{};          // "compare", "sweep", ...
+  std::string payload = "{}";  // JSON
+  std::string dedup_key{};     // "" or a key no other unfinished job may share (e.g. a pair)
   JobStatus status = JobStatus::kQueued;
-  int64_t attempts = 0;         // leases taken so far (a crashed worker's lease counts)
+  int64_t attempts = 0;  // leases taken so far (a crashed worker's lease counts)
   int64_t max_attempts = 3;
   std::string last_error{};
   std::string lease_owner{};
   std::string lease_expires_at{};
-  std::string not_before{};     // not leased before this time ("" = at once)
-  std::string session_id{};     // the session that ran it, once known
-  std::string result = "{}";    // JSON, e.g. the draft id
+  std::string not_before{};   // not leased before this time ("" = at once)
+  std::string session_id{};   // the session that ran it, once known
+  std::string result = "{}";  // JSON, e.g. the draft id
   std::string created_at{};
   std::string updated_at{};
 
@@ -300,15 +302,30 @@ struct JobRecord {
 // ---- conditional HTTP requests (DESIGN §5, github_lookup) ----
 
 struct HttpCacheEntry {
-  std::string key;              // usually the URL
-  std::string etag;
-  std::string last_modified;
+  std::string key{};  // usually the URL
+  std::string etag{};
+  std::string last_modified{};
   int status = 200;
-  std::string headers = "{}";   // JSON object of the headers worth keeping
-  std::string body;             // bytes
-  std::string stored_at;
+  std::string headers = "{}";  // JSON object of the headers worth keeping
+  std::string body{};          // bytes
+  std::string stored_at{};
 
   bool operator==(const HttpCacheEntry&) const = default;
+};
+
+// ---- catalog additions (DESIGN §8) ----
+
+struct CatalogEntryRecord {
+  std::string key{};   // the catalog module's normalised name (its primary key)
+  std::string name{};  // as people write it
+  std::string kind{};  // "model", "framework", "agent", "api", ...
+  std::string category{};
+  std::string data = "{}";   // JSON: aliases, links, ids, pricing, dated facts, ...
+  std::string source;        // who added it: "sweep", "lookup", "operator"
+  std::string created_at{};  // kept from the first Put
+  std::string updated_at{};
+
+  bool operator==(const CatalogEntryRecord&) const = default;
 };
 
 }  // namespace intern::sessions

@@ -199,11 +199,28 @@ CREATE TABLE http_cache (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+constexpr const char* kCatalog = R"sql(
+-- Tools that sweeps and look-ups discovered (the seed catalog ships in config/catalog.toml).
+-- `key` is the catalog module's normalised name; `data` is the entry as that module defines it.
+CREATE TABLE catalog_entries (
+  key        TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  kind       TEXT NOT NULL DEFAULT '',
+  category   TEXT NOT NULL DEFAULT '',
+  data       TEXT NOT NULL DEFAULT '{}',
+  source     TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX catalog_by_category ON catalog_entries(category, key);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "the research record: sessions, steps, messages, tool calls, compactions, evidence, events",
      kResearchRecord},
     {2, "the review gate: drafts and approvals", kReviewGate},
     {3, "the work queue and the HTTP cache: jobs, http_cache", kWorkQueue},
+    {4, "catalog entries added by sweeps and look-ups", kCatalog},
 }};
 
 }  // namespace

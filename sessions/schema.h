@@ -8,9 +8,9 @@
 namespace intern::sessions {
 
 struct Migration {
-  int version;           // the user_version after it
-  const char* summary;   // why it exists, for people reading the list
-  const char* sql;       // statements run in the migration transaction
+  int version;          // the user_version after it
+  const char* summary;  // why it exists, for people reading the list
+  const char* sql;      // statements run in the migration transaction
 };
 
 // Every migration, in order; Migrations()[i].version == i + 1.

@@ -73,7 +73,8 @@ std::string Sha256Hex(std::string_view bytes) {
   tail[rest] = 0x80;
   size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
   uint64_t bit_len = static_cast<uint64_t>(bytes.size()) * 8;
-  for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bit_len >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    tail[tail_len - 1 - i] = static_cast<unsigned char>(bit_len >> (8 * i));
   CompressBlock(state, tail.data());
   if (tail_len == 128) CompressBlock(state, tail.data() + 64);
 

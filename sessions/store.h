@@ -55,6 +55,7 @@ class Store {
   // A private store that lives as long as the object (tests, dry runs).
   static Store OpenInMemory(const OpenOptions& options = {});
 
+  // A moved-from Store may only be destroyed or assigned to.
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
   ~Store();
@@ -86,8 +87,8 @@ class Store {
   // iterations + 1 (a step is never committed twice), or when any write fails.
   CommitResult CommitStep(const StepRecord& step);
 
-  // The session with every step, message, tool call, compaction, event and evidence item, in
-  // order; nullopt when there is no such session.
+  // The session with every step, message, tool call, compaction, event, evidence item, draft
+  // and decision, in order; nullopt when there is no such session.
   std::optional<SessionHistory> LoadHistory(const std::string& session_id) const;
 
   // ---- evidence ledger ----
@@ -101,6 +102,13 @@ class Store {
   std::optional<EvidenceRecord> GetEvidence(const std::string& id) const;
   // In id order.
   std::vector<EvidenceRecord> ListEvidence(const std::string& session_id) const;
+  // Up to `max_chars` characters (UTF-8 code points, as SQLite counts them) of the body of
+  // evidence `id`, from character `offset` on; "" past the end. nullopt for an unknown id.
+  // For read_evidence(id, offset): large bodies are read in pages, never whole.
+  std::optional<std::string> ReadEvidenceBody(const std::string& id, int64_t offset,
+                                              int64_t max_chars) const;
+  // Characters in the body of evidence `id`; nullopt for an unknown id.
+  std::optional<int64_t> EvidenceBodyLength(const std::string& id) const;
 
   // ---- events ----
 
@@ -174,6 +182,15 @@ class Store {
   std::optional<HttpCacheEntry> GetHttpCache(const std::string& key) const;
   // Inserts or replaces the entry for entry.key (stored_at filled when empty).
   void PutHttpCache(HttpCacheEntry entry);
+
+  // ---- catalog additions ----
+
+  // Inserts or replaces the entry with entry.key; created_at of an existing entry is kept,
+  // updated_at is now. Returns what was stored.
+  CatalogEntryRecord PutCatalogEntry(CatalogEntryRecord entry);
+  std::optional<CatalogEntryRecord> GetCatalogEntry(const std::string& key) const;
+  // In key order; `category` "" = all.
+  std::vector<CatalogEntryRecord> ListCatalogEntries(const std::string& category = "") const;
 
   struct Impl;
 

@@ -4,9 +4,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,9 +39,10 @@ struct Store::Impl {
     } catch (const SQLite::Exception& e) {
       throw Error(fmt::format("{} in the session store at {}: {}", action, path, e.what()));
     } catch (const nlohmann::json::exception& e) {
-      throw Error(fmt::format("{} in the session store at {}: a stored JSON value is unreadable "
-                              "({})",
-                              action, path, e.what()));
+      throw Error(
+          fmt::format("{} in the session store at {}: a stored JSON value is unreadable "
+                      "({})",
+                      action, path, e.what()));
     }
   }
 };
@@ -66,6 +67,11 @@ std::string InsertEvidence(Store::Impl& impl, const std::string& session_id,
 
 // The session's evidence in id order.
 std::vector<EvidenceRecord> SelectEvidence(SQLite::Database& db, const std::string& session_id);
+
+// The session's drafts in version order, and the decisions on them oldest first.
+std::vector<DraftRecord> SelectDraftsOfSession(SQLite::Database& db, const std::string& session_id);
+std::vector<ApprovalRecord> SelectApprovalsOfSession(SQLite::Database& db,
+                                                     const std::string& session_id);
 
 // Inserts an event and returns its id.
 int64_t InsertEvent(Store::Impl& impl, const EventRecord& event);

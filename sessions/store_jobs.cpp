@@ -137,8 +137,8 @@ std::optional<JobRecord> Store::LeaseNextJob(const std::string& owner,
                                    "UPDATE jobs SET status = 'failed', last_error = ?, "
                                    "lease_owner = '', lease_expires_at = '', updated_at = ? "
                                    "WHERE id = ?");
-            fail.bind(1, fmt::format("the lease of {} expired on attempt {} of {}",
-                                     job.lease_owner, job.attempts, job.max_attempts));
+            fail.bind(1, fmt::format("the lease of {} expired on attempt {} of {}", job.lease_owner,
+                                     job.attempts, job.max_attempts));
             fail.bind(2, now);
             fail.bind(3, job.id);
             fail.exec();
@@ -207,22 +207,21 @@ Status Store::CompleteJob(int64_t id, const std::string& owner, const std::strin
 
 Status Store::FailJob(int64_t id, const std::string& owner, const std::string& error,
                       std::chrono::milliseconds retry_after) {
-  return impl_->Run(fmt::format("recording the failure of job {}", id),
-                    [&](SQLite::Database& db) -> Status {
-                      SQLite::Statement q(
-                          db,
-                          "UPDATE jobs SET last_error = ?, status = CASE WHEN attempts >= "
-                          "max_attempts THEN 'failed' ELSE 'queued' END, not_before = ?, "
-                          "lease_owner = '', lease_expires_at = '', updated_at = ? "
-                          "WHERE id = ? AND status = 'leased' AND lease_owner = ?");
-                      q.bind(1, error);
-                      q.bind(2, FormatTime(impl_->clock->Now() + retry_after));
-                      q.bind(3, impl_->Now());
-                      q.bind(4, id);
-                      q.bind(5, owner);
-                      if (q.exec() == 0) return LeaseLost(id, owner);
-                      return Status::Ok();
-                    });
+  return impl_->Run(
+      fmt::format("recording the failure of job {}", id), [&](SQLite::Database& db) -> Status {
+        SQLite::Statement q(db,
+                            "UPDATE jobs SET last_error = ?, status = CASE WHEN attempts >= "
+                            "max_attempts THEN 'failed' ELSE 'queued' END, not_before = ?, "
+                            "lease_owner = '', lease_expires_at = '', updated_at = ? "
+                            "WHERE id = ? AND status = 'leased' AND lease_owner = ?");
+        q.bind(1, error);
+        q.bind(2, FormatTime(impl_->clock->Now() + retry_after));
+        q.bind(3, impl_->Now());
+        q.bind(4, id);
+        q.bind(5, owner);
+        if (q.exec() == 0) return LeaseLost(id, owner);
+        return Status::Ok();
+      });
 }
 
 Status Store::ReleaseJob(int64_t id, const std::string& owner) {
@@ -259,8 +258,8 @@ Status MoveJob(Store::Impl& impl, int64_t id, std::initializer_list<JobStatus> f
   }
   if (!allowed) {
     return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("job {} is {}; only a {} job can be {}", id,
-                            JobStatusName(job->status), allowed_names, verb));
+                fmt::format("job {} is {}; only a {} job can be {}", id, JobStatusName(job->status),
+                            allowed_names, verb));
   }
   SQLite::Statement q(impl.db,
                       "UPDATE jobs SET status = ?, attempts = CASE WHEN ? THEN 0 ELSE attempts "

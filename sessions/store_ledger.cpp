@@ -1,4 +1,5 @@
 // The evidence ledger, events and the HTTP cache.
+#include <algorithm>
 #include <charconv>
 
 #include "sessions/store_internal.h"
@@ -93,20 +94,20 @@ std::vector<EvidenceRecord> SelectEvidence(SQLite::Database& db, const std::stri
 
 std::string Store::RecordEvidence(const std::string& session_id, const EvidenceInput& input,
                                   std::optional<int64_t> step) {
-  return impl_->Run(fmt::format("recording evidence for session {}", session_id),
-                    [&](SQLite::Database& db) {
-                      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-                      SQLite::Statement exists(db, "SELECT 1 FROM sessions WHERE id = ?");
-                      exists.bind(1, session_id);
-                      if (!exists.executeStep()) {
-                        throw Error(fmt::format(
-                            "cannot record evidence: no session \"{}\" in the session store at {}",
-                            session_id, impl_->path));
-                      }
-                      std::string id = InsertEvidence(*impl_, session_id, input, step);
-                      tx.commit();
-                      return id;
-                    });
+  return impl_->Run(
+      fmt::format("recording evidence for session {}", session_id), [&](SQLite::Database& db) {
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement exists(db, "SELECT 1 FROM sessions WHERE id = ?");
+        exists.bind(1, session_id);
+        if (!exists.executeStep()) {
+          throw Error(
+              fmt::format("cannot record evidence: no session \"{}\" in the session store at {}",
+                          session_id, impl_->path));
+        }
+        std::string id = InsertEvidence(*impl_, session_id, input, step);
+        tx.commit();
+        return id;
+      });
 }
 
 std::optional<EvidenceRecord> Store::GetEvidence(const std::string& id) const {
@@ -125,6 +126,35 @@ std::optional<EvidenceRecord> Store::GetEvidence(const std::string& id) const {
 std::vector<EvidenceRecord> Store::ListEvidence(const std::string& session_id) const {
   return impl_->Run(fmt::format("listing evidence of session {}", session_id),
                     [&](SQLite::Database& db) { return SelectEvidence(db, session_id); });
+}
+
+std::optional<std::string> Store::ReadEvidenceBody(const std::string& id, int64_t offset,
+                                                   int64_t max_chars) const {
+  std::optional<int64_t> num = EvidenceNumber(id);
+  if (!num) return std::nullopt;
+  return impl_->Run(fmt::format("reading evidence {}", id),
+                    [&](SQLite::Database& db) -> std::optional<std::string> {
+                      // substr is 1-based and counts characters of TEXT.
+                      SQLite::Statement q(db,
+                                          "SELECT substr(body, ?, ?) FROM evidence WHERE num = ?");
+                      q.bind(1, std::max<int64_t>(offset, 0) + 1);
+                      q.bind(2, std::max<int64_t>(max_chars, 0));
+                      q.bind(3, *num);
+                      if (!q.executeStep()) return std::nullopt;
+                      return q.getColumn(0).getString();
+                    });
+}
+
+std::optional<int64_t> Store::EvidenceBodyLength(const std::string& id) const {
+  std::optional<int64_t> num = EvidenceNumber(id);
+  if (!num) return std::nullopt;
+  return impl_->Run(fmt::format("reading evidence {}", id),
+                    [&](SQLite::Database& db) -> std::optional<int64_t> {
+                      SQLite::Statement q(db, "SELECT length(body) FROM evidence WHERE num = ?");
+                      q.bind(1, *num);
+                      if (!q.executeStep()) return std::nullopt;
+                      return q.getColumn(0).getInt64();
+                    });
 }
 
 // ---- events ----

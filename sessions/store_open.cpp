@@ -58,9 +58,10 @@ void Prepare(Store::Impl& impl, const OpenOptions& options, bool in_memory) {
   if (!in_memory) {
     std::string mode = impl.db.execAndGet("PRAGMA journal_mode = WAL").getString();
     if (mode != "wal") {
-      throw Error(fmt::format("opening session store at {}: the file system refused WAL mode "
-                              "(journal mode stayed {}); put INTERN_HOME on a local disk",
-                              impl.path, mode));
+      throw Error(
+          fmt::format("opening session store at {}: the file system refused WAL mode "
+                      "(journal mode stayed {}); put INTERN_HOME on a local disk",
+                      impl.path, mode));
     }
   }
   // FULL: a step the store reported committed survives a power cut too; one fsync per iteration

@@ -17,8 +17,8 @@ DraftRecord ReadDraft(SQLite::Statement& q) {
   std::string status = q.getColumn(3).getString();
   auto parsed = ParseDraftStatus(status);
   if (!parsed) {
-    throw Error(fmt::format("draft {} has a status this build does not know (\"{}\")", d.id,
-                            status));
+    throw Error(
+        fmt::format("draft {} has a status this build does not know (\"{}\")", d.id, status));
   }
   d.status = *parsed;
   d.title = q.getColumn(4).getString();
@@ -80,6 +80,28 @@ DraftStatus StatusAfter(ApprovalDecision decision) {
 
 }  // namespace
 
+std::vector<DraftRecord> SelectDraftsOfSession(SQLite::Database& db,
+                                               const std::string& session_id) {
+  SQLite::Statement q(db, fmt::format("SELECT {} FROM drafts WHERE session_id = ? ORDER BY version",
+                                      kDraftColumns));
+  q.bind(1, session_id);
+  std::vector<DraftRecord> drafts;
+  while (q.executeStep()) drafts.push_back(ReadDraft(q));
+  return drafts;
+}
+
+std::vector<ApprovalRecord> SelectApprovalsOfSession(SQLite::Database& db,
+                                                     const std::string& session_id) {
+  SQLite::Statement q(db,
+                      "SELECT a.id, a.draft_id, a.decision, a.reviewer, a.decided_at, a.comment, "
+                      "a.sha256 FROM approvals a JOIN drafts d ON d.id = a.draft_id "
+                      "WHERE d.session_id = ? ORDER BY a.id");
+  q.bind(1, session_id);
+  std::vector<ApprovalRecord> approvals;
+  while (q.executeStep()) approvals.push_back(ReadApproval(q));
+  return approvals;
+}
+
 DraftRecord Store::CreateDraft(DraftRecord draft) {
   return impl_->Run(
       fmt::format("storing a draft of session {}", draft.session_id), [&](SQLite::Database& db) {
@@ -87,9 +109,10 @@ DraftRecord Store::CreateDraft(DraftRecord draft) {
         SQLite::Statement exists(db, "SELECT 1 FROM sessions WHERE id = ?");
         exists.bind(1, draft.session_id);
         if (!exists.executeStep()) {
-          throw Error(fmt::format("cannot store a draft: no session \"{}\" in the session store "
-                                  "at {}",
-                                  draft.session_id, impl_->path));
+          throw Error(
+              fmt::format("cannot store a draft: no session \"{}\" in the session store "
+                          "at {}",
+                          draft.session_id, impl_->path));
         }
         SQLite::Statement last(db,
                                "SELECT coalesce(max(version), 0) FROM drafts WHERE session_id = ?");
@@ -115,8 +138,9 @@ DraftRecord Store::CreateDraft(DraftRecord draft) {
         supersede.bind(2, draft.session_id);
         supersede.exec();
 
-        SQLite::Statement q(db, fmt::format("INSERT INTO drafts ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                                            kDraftColumns));
+        SQLite::Statement q(
+            db,
+            fmt::format("INSERT INTO drafts ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", kDraftColumns));
         q.bind(1, draft.id);
         q.bind(2, draft.session_id);
         q.bind(3, draft.version);
@@ -204,15 +228,16 @@ ApprovalRecord Store::RecordDecision(const std::string& draft_id, ApprovalDecisi
               fmt::format("no draft \"{}\" in the session store at {}", draft_id, impl_->path));
         }
         if (draft->status != DraftStatus::kPendingReview) {
-          throw Error(fmt::format("draft {} is {}, not pending_review; only a pending draft can "
-                                  "be decided on",
-                                  draft_id, DraftStatusName(draft->status)));
+          throw Error(
+              fmt::format("draft {} is {}, not pending_review; only a pending draft can "
+                          "be decided on",
+                          draft_id, DraftStatusName(draft->status)));
         }
         if (reviewed_sha256 != draft->sha256) {
-          throw Error(fmt::format("draft {} changed while it was being reviewed (reviewed {}, now "
-                                  "{}); review it again",
-                                  draft_id, reviewed_sha256.substr(0, 12),
-                                  draft->sha256.substr(0, 12)));
+          throw Error(
+              fmt::format("draft {} changed while it was being reviewed (reviewed {}, now "
+                          "{}); review it again",
+                          draft_id, reviewed_sha256.substr(0, 12), draft->sha256.substr(0, 12)));
         }
         ApprovalRecord approval;
         approval.draft_id = draft_id;
@@ -267,9 +292,10 @@ void Store::MarkDraftPublished(const std::string& id, const std::string& commit)
                           latest.getColumn(0).getString() == "approve" &&
                           latest.getColumn(1).getString() == draft->sha256;
     if (!approved_as_is) {
-      throw Error(fmt::format("draft {} cannot be published: it has no approval of its current "
-                              "content (see `intern review {}`)",
-                              id, id));
+      throw Error(
+          fmt::format("draft {} cannot be published: it has no approval of its current "
+                      "content (see `intern review {}`)",
+                      id, id));
     }
     const std::string now = impl_->Now();
     SQLite::Statement q(db,

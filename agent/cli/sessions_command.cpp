@@ -1,11 +1,11 @@
 // `intern sessions list|show ID|export ID` — reading the session store (DESIGN §11). `resume`
 // belongs to the agent loop and is attached there.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -51,8 +51,8 @@ SessionHistory LoadOrExplain(const std::filesystem::path& path, const std::strin
   std::optional<SessionHistory> history;
   if (store) history = store->LoadHistory(id);
   if (!history) {
-    throw Error(fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id,
-                            path.string()));
+    throw Error(
+        fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id, path.string()));
   }
   return std::move(*history);
 }
@@ -125,15 +125,14 @@ void RunList(CliContext& ctx, const ListOptions& options) {
     if (!store) {
       ctx.out << fmt::format("No sessions yet (there is no store at {}).\n", path.string());
     } else {
-      ctx.out << fmt::format("No sessions{} in {}.\n",
-                             options.status.empty() && options.kind.empty() ? ""
-                                                                            : " match the filter",
-                             path.string());
+      ctx.out << fmt::format(
+          "No sessions{} in {}.\n",
+          options.status.empty() && options.kind.empty() ? "" : " match the filter", path.string());
     }
     return;
   }
-  ctx.out << fmt::format("{:<10}  {:<17}  {:<8}  {:>9}  {:>7}  {:>9}  {:<19}  {}\n", "ID",
-                         "STATUS", "KIND", "ITER", "TOKENS", "COST", "UPDATED", "TITLE");
+  ctx.out << fmt::format("{:<10}  {:<17}  {:<8}  {:>9}  {:>7}  {:>9}  {:<19}  {}\n", "ID", "STATUS",
+                         "KIND", "ITER", "TOKENS", "COST", "UPDATED", "TITLE");
   for (const Session& s : found) {
     std::string iterations = s.caps.max_iterations > 0
                                  ? fmt::format("{}/{}", s.iterations, s.caps.max_iterations)
@@ -193,6 +192,12 @@ void PrintSession(std::ostream& out, const SessionHistory& h) {
       out << fmt::format("        [{}] {} {}\n", event.level, event.kind, Clip(event.message, 80));
     }
   }
+  if (!h.drafts.empty()) out << "\nDrafts\n";
+  for (const sessions::DraftRecord& draft : h.drafts) {
+    out << fmt::format("  {}  v{}  {:<14}  {}  {}\n", draft.id, draft.version,
+                       sessions::DraftStatusName(draft.status), Readable(draft.created_at),
+                       Clip(draft.title, 60));
+  }
   if (!h.events.empty()) out << "\nEvents\n";
   for (const sessions::EventRecord& event : h.events) {
     out << fmt::format("  {}  [{}] {} {}\n", Readable(event.at), event.level, event.kind,
@@ -225,7 +230,8 @@ void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx) {
   list->add_option("--status", list_options->status,
                    "Only sessions with this status (running, done, capped, over_budget, stuck, "
                    "context_exhausted, failed, interrupted)");
-  list->add_option("--kind", list_options->kind, "Only sessions of this kind (compare, sweep, ...)");
+  list->add_option("--kind", list_options->kind,
+                   "Only sessions of this kind (compare, sweep, ...)");
   list->add_option("--limit", list_options->limit, "Show at most N sessions")
       ->check(CLI::NonNegativeNumber);
   list->callback([&ctx, list_options] { RunList(ctx, *list_options); });

@@ -1,8 +1,7 @@
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -62,6 +61,7 @@ struct Fixture {
   TempDir dir;
   ScopedEnv home{"INTERN_HOME", dir.path().string()};
   std::string path = (dir.path() / "intern.db").string();
+  std::string draft_id;
 
   void Populate() {
     FakeClock clock;
@@ -70,15 +70,24 @@ struct Fixture {
     store.CreateSession(first);
     sessions::StepRecord one = MakeStep("s-first", 1, 2, 2);
     one.tool_calls[0].evidence_ids = {"ev-1", "ev-2"};
-    one.events.push_back({0, "", std::nullopt, "", "warn", "loop_detected", R"({"pattern":"repeat"})"});
+    one.events.push_back(
+        {0, "", std::nullopt, "", "warn", "loop_detected", R"({"pattern":"repeat"})"});
     store.CommitStep(one);
     store.RecordEvidence("s-first", {"Gemma 3n", "fact", "license", "gemma", "https://a", "A", "q",
                                      "", "hub_lookup"});
-    store.RecordEvidence("s-first", {"SmolVLM2", "fact", "license", "apache-2.0", "https://b",
-                                     "B", "q", "", "hub_lookup"});
+    store.RecordEvidence("s-first", {"SmolVLM2", "fact", "license", "apache-2.0", "https://b", "B",
+                                     "q", "", "hub_lookup"});
     sessions::StepRecord two = MakeStep("s-first", 2, 1, 0);
     two.session.status = sessions::SessionStatus::kDone;
     store.CommitStep(two);
+    sessions::DraftRecord draft;
+    draft.session_id = "s-first";
+    draft.title = "Gemma 3n vs SmolVLM2";
+    draft.document = R"({"title":"Gemma 3n vs SmolVLM2"})";
+    draft = store.CreateDraft(draft);
+    draft_id = draft.id;
+    store.RecordDecision(draft.id, sessions::ApprovalDecision::kApprove, "ada", "fine",
+                         draft.sha256);
     store.AppendEvent({0, "s-first", std::nullopt, "", "info", "finished", R"({"draft":"d-1"})"});
     clock.Advance(std::chrono::minutes(1));
     sessions::Session second = MakeSession("s-second", "sweep");
@@ -165,8 +174,7 @@ TEST_CASE("sessions show of an unknown id is one sentence and exit 1") {
   Run r = Cli({"sessions", "show", "s-xyz"});
   CHECK(r.code == kExitError);
   CHECK(r.out == "");
-  CHECK(r.err == "intern: no session \"s-xyz\" in " + f.path +
-                     " (see `intern sessions list`)\n");
+  CHECK(r.err == "intern: no session \"s-xyz\" in " + f.path + " (see `intern sessions list`)\n");
   Run missing_store = [] {
     TempDir empty;
     ScopedEnv home("INTERN_HOME", empty.path().string());
@@ -201,8 +209,13 @@ TEST_CASE("sessions show prints totals, steps with usage and cost, and tool call
         "        [warn] loop_detected {\"pattern\":\"repeat\"}\n"
         "  #2    research   2026-01-01 00:00:00  in 200 out 20 cache 5/1  $0.2500  end_turn\n"
         "\n"
-        "Events\n"
-        "  2026-01-01 00:00:00  [info] finished {\"draft\":\"d-1\"}\n");
+        "Drafts\n"
+        "  " +
+            f.draft_id +
+            "  v1  approved        2026-01-01 00:00:00  Gemma 3n vs SmolVLM2\n"
+            "\n"
+            "Events\n"
+            "  2026-01-01 00:00:00  [info] finished {\"draft\":\"d-1\"}\n");
 }
 
 TEST_CASE("sessions show --json gives the summary, steps and tool calls as one object") {
@@ -223,6 +236,9 @@ TEST_CASE("sessions show --json gives the summary, steps and tool calls as one o
   CHECK(show["steps"][0]["tool_calls"][0].contains("result") == false);
   CHECK(show["evidence_ids"] == nlohmann::json::array({"ev-1", "ev-2"}));
   CHECK(show["events"][0]["kind"] == "finished");
+  REQUIRE(show["drafts"].size() == 1);
+  CHECK(show["drafts"][0]["status"] == "approved");
+  CHECK(show["drafts"][0].contains("document") == false);
 }
 
 TEST_CASE("sessions export writes every row of the session as one JSON object a line") {
@@ -237,7 +253,7 @@ TEST_CASE("sessions export writes every row of the session as one JSON object a 
   for (const auto& l : lines) types.push_back(l["type"]);
   CHECK(types == std::vector<std::string>{"session", "step", "message", "message", "tool_call",
                                           "tool_call", "event", "step", "message", "evidence",
-                                          "evidence", "event"});
+                                          "evidence", "draft", "approval", "event"});
   CHECK(lines[0]["format"] == sessions::kExportFormat);
   CHECK(lines[0]["id"] == "s-first");
   CHECK(lines[2]["content"] ==
@@ -245,7 +261,12 @@ TEST_CASE("sessions export writes every row of the session as one JSON object a 
   CHECK(lines[4]["result"] == "result of step 1 call 0");
   CHECK(lines[9]["source_url"] == "https://a");
   CHECK(lines[9]["id"] == "ev-1");
-  CHECK(lines[11]["message"]["draft"] == "d-1");
+  CHECK(lines[11]["document"]["title"] == "Gemma 3n vs SmolVLM2");
+  CHECK(lines[11]["id"] == f.draft_id);
+  CHECK(lines[12]["reviewer"] == "ada");
+  CHECK(lines[12]["decision"] == "approve");
+  CHECK(lines[12]["sha256"] == lines[11]["sha256"]);
+  CHECK(lines[13]["message"]["draft"] == "d-1");
 }
 
 TEST_CASE("sessions export refuses a format it does not write") {

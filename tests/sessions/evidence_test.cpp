@@ -10,8 +10,15 @@ namespace {
 using testing::MakeSession;
 
 EvidenceInput Stars(const std::string& subject, const std::string& value) {
-  return {subject, "fact", "stars", value, "https://github.com/x/" + subject, "repo page",
-          "stars: " + value, "", "github_lookup"};
+  return {subject,
+          "fact",
+          "stars",
+          value,
+          "https://github.com/x/" + subject,
+          "repo page",
+          "stars: " + value,
+          "",
+          "github_lookup"};
 }
 
 TEST_CASE("the same evidence recorded twice in a session gets the first id back") {
@@ -67,6 +74,22 @@ TEST_CASE("GetEvidence returns the whole record, and nullopt for unknown or malf
   for (const char* bad : {"ev-2", "ev-", "ev-0", "ev-1x", "ev--1", "1", "", "EV-1"}) {
     CHECK_FALSE(store.GetEvidence(bad).has_value());
   }
+}
+
+TEST_CASE("ReadEvidenceBody pages through a body by characters, not bytes") {
+  Store store = Store::OpenInMemory();
+  store.CreateSession(MakeSession("s-p"));
+  EvidenceInput input = Stars("a", "10");
+  input.body = "héllo wörld ✓ done";
+  std::string id = store.RecordEvidence("s-p", input);
+  CHECK(store.EvidenceBodyLength(id) == 18);
+  CHECK(store.ReadEvidenceBody(id, 0, 5) == "héllo");
+  CHECK(store.ReadEvidenceBody(id, 6, 7) == "wörld ✓");
+  CHECK(store.ReadEvidenceBody(id, 14, 100) == "done");
+  CHECK(store.ReadEvidenceBody(id, 18, 10) == "");
+  CHECK(store.ReadEvidenceBody(id, 500, 10) == "");
+  CHECK_FALSE(store.ReadEvidenceBody("ev-9", 0, 10).has_value());
+  CHECK_FALSE(store.EvidenceBodyLength("nope").has_value());
 }
 
 TEST_CASE("recording evidence for an unknown session is refused") {

@@ -107,5 +107,27 @@ TEST_CASE("reject and send back move the draft and a decided draft takes no seco
   CHECK(store.GetDraft(revised.id)->status == DraftStatus::kRejected);
 }
 
+TEST_CASE("a session's history carries its drafts and the decisions on them") {
+  Store store = Store::OpenInMemory();
+  store.CreateSession(MakeSession("s-1"));
+  store.CreateSession(MakeSession("s-2"));
+  DraftRecord d1 = store.CreateDraft(Draft("s-1", R"({"v":1})"));
+  store.RecordDecision(d1.id, ApprovalDecision::kSendBack, "ada", "more", d1.sha256);
+  DraftRecord d2 = store.CreateDraft(Draft("s-1", R"({"v":2})"));
+  store.RecordDecision(d2.id, ApprovalDecision::kApprove, "ada", "", d2.sha256);
+  DraftRecord other = store.CreateDraft(Draft("s-2", "{}"));
+  store.RecordDecision(other.id, ApprovalDecision::kReject, "bob", "", other.sha256);
+
+  SessionHistory h = *store.LoadHistory("s-1");
+  REQUIRE(h.drafts.size() == 2);
+  CHECK(h.drafts[0].id == d1.id);
+  CHECK(h.drafts[0].status == DraftStatus::kSuperseded);
+  CHECK(h.drafts[1].id == d2.id);
+  CHECK(h.drafts[1].status == DraftStatus::kApproved);
+  REQUIRE(h.approvals.size() == 2);
+  CHECK(h.approvals[0].decision == ApprovalDecision::kSendBack);
+  CHECK(h.approvals[1].draft_id == d2.id);
+}
+
 }  // namespace
 }  // namespace intern::sessions

@@ -1,7 +1,6 @@
 #include "sessions/sha256.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace intern::sessions {
@@ -24,12 +23,18 @@ TEST_CASE("Sha256Hex matches the FIPS 180-4 examples") {
 
 TEST_CASE("Sha256Hex pads correctly at every block boundary") {
   // Lengths where the length field just fits, just does not fit, and fills whole blocks.
-  CHECK(Sha256Hex(Pattern(55)) == "8af594de0e003fdee5c8bb088216c824349b4137070f559574f4a4bddd27b714");
-  CHECK(Sha256Hex(Pattern(56)) == "db81bc2bfd43620591df192139062da77d4c376f1888ea3d2190bd07c8d901f9");
-  CHECK(Sha256Hex(Pattern(63)) == "bd535b38bf0d0d1a09d370b7e34b2696cea3767801a45d5611a4aaa6954e8527");
-  CHECK(Sha256Hex(Pattern(64)) == "292be91abe8c0909fe3d26575af5755eee74d23816dc68c3ba41765136967654");
-  CHECK(Sha256Hex(Pattern(119)) == "d367ab298e74477421127b0b448667c37c006c636f5738f081c39388756e5fad");
-  CHECK(Sha256Hex(Pattern(120)) == "be7beb9c82089eb08da8fe6eb30c13b9d56869014e228a8c3eb0fdfe832efab2");
+  CHECK(Sha256Hex(Pattern(55)) ==
+        "8af594de0e003fdee5c8bb088216c824349b4137070f559574f4a4bddd27b714");
+  CHECK(Sha256Hex(Pattern(56)) ==
+        "db81bc2bfd43620591df192139062da77d4c376f1888ea3d2190bd07c8d901f9");
+  CHECK(Sha256Hex(Pattern(63)) ==
+        "bd535b38bf0d0d1a09d370b7e34b2696cea3767801a45d5611a4aaa6954e8527");
+  CHECK(Sha256Hex(Pattern(64)) ==
+        "292be91abe8c0909fe3d26575af5755eee74d23816dc68c3ba41765136967654");
+  CHECK(Sha256Hex(Pattern(119)) ==
+        "d367ab298e74477421127b0b448667c37c006c636f5738f081c39388756e5fad");
+  CHECK(Sha256Hex(Pattern(120)) ==
+        "be7beb9c82089eb08da8fe6eb30c13b9d56869014e228a8c3eb0fdfe832efab2");
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include <SQLiteCpp/SQLiteCpp.h>
+
 #include <catch2/catch.hpp>
 
 #include "config/error.h"
@@ -58,8 +59,9 @@ TEST_CASE("foreign keys are enforced on an opened store") {
                     Catch::StartsWith("cannot store a draft: no session \"s-missing\""));
   SQLite::Database raw((dir.path() / "intern.db").string(), SQLite::OPEN_READWRITE);
   raw.exec("PRAGMA foreign_keys = ON");
-  CHECK_THROWS(raw.exec("INSERT INTO steps (session_id, n, started_at, finished_at) "
-                        "VALUES ('s-missing', 1, 'x', 'x')"));
+  CHECK_THROWS(
+      raw.exec("INSERT INTO steps (session_id, n, started_at, finished_at) "
+               "VALUES ('s-missing', 1, 'x', 'x')"));
 }
 
 TEST_CASE("a store left at schema 1 by an older intern is migrated with its data intact") {
@@ -89,6 +91,7 @@ TEST_CASE("a store left at schema 1 by an older intern is migrated with its data
   draft.session_id = "s-old";
   CHECK(store.CreateDraft(draft).version == 1);
   CHECK(store.EnqueueJob({.kind = "compare"}) == 1);
+  CHECK(store.PutCatalogEntry({.key = "x", .name = "X"}).key == "x");
 }
 
 TEST_CASE("a store written by a newer intern is refused and left unchanged") {

@@ -211,9 +211,13 @@ TEST_CASE("events without a step are kept apart in the history and listed per se
 TEST_CASE("the HTTP cache stores bodies byte for byte and replaces by key") {
   Store store = Store::OpenInMemory();
   CHECK_FALSE(store.GetHttpCache("https://api.github.com/repos/a/b").has_value());
-  HttpCacheEntry entry{"https://api.github.com/repos/a/b", "\"etag-1\"", "", 200,
+  HttpCacheEntry entry{"https://api.github.com/repos/a/b",
+                       "\"etag-1\"",
+                       "",
+                       200,
                        R"({"content-type":"application/json"})",
-                       std::string("{\"x\":1}\0\xff", 9), "2026-01-01T00:00:00.000Z"};
+                       std::string("{\"x\":1}\0\xff", 9),
+                       "2026-01-01T00:00:00.000Z"};
   store.PutHttpCache(entry);
   CHECK(*store.GetHttpCache(entry.key) == entry);
   entry.etag = "\"etag-2\"";
