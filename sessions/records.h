@@ -321,7 +321,7 @@ struct CatalogEntryRecord {
   std::string kind{};  // "model", "framework", "agent", "api", ...
   std::string category{};
   std::string data = "{}";   // JSON: aliases, links, ids, pricing, dated facts, ...
-  std::string source;        // who added it: "sweep", "lookup", "operator"
+  std::string source{};      // who added it: "sweep", "lookup", "operator"
   std::string created_at{};  // kept from the first Put
   std::string updated_at{};
 
