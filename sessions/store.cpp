@@ -260,6 +260,21 @@ std::vector<Session> Store::ListSessions(const SessionFilter& filter) const {
   });
 }
 
+std::vector<std::string> Store::SessionIdsWithPrefix(const std::string& prefix,
+                                                     int64_t limit) const {
+  return impl_->Run("looking up session ids", [&](SQLite::Database& db) {
+    // substr instead of LIKE: ids may hold '_' or '%' and LIKE ignores case.
+    SQLite::Statement q(db,
+                        "SELECT id FROM sessions WHERE substr(id, 1, length(?1)) = ?1 "
+                        "ORDER BY id LIMIT ?2");
+    q.bind(1, prefix);
+    q.bind(2, limit > 0 ? limit : int64_t{-1});
+    std::vector<std::string> ids;
+    while (q.executeStep()) ids.push_back(q.getColumn(0).getString());
+    return ids;
+  });
+}
+
 void Store::UpdateSession(const std::string& id, const SessionUpdate& update) {
   impl_->Run(fmt::format("updating session {}", id), [&](SQLite::Database& db) {
     if (ApplySessionUpdate(db, id, update, impl_->Now()) == 0) {

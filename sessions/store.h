@@ -76,6 +76,9 @@ class Store {
   std::optional<Session> GetSession(const std::string& id) const;
   // Newest first.
   std::vector<Session> ListSessions(const SessionFilter& filter = {}) const;
+  // Ids of sessions that start with `prefix`, in id order, at most `limit` of them (so a person
+  // may type a unique prefix of an id).
+  std::vector<std::string> SessionIdsWithPrefix(const std::string& prefix, int64_t limit) const;
   // Applies `update` and stamps updated_at; throws Error when there is no such session.
   void UpdateSession(const std::string& id, const SessionUpdate& update);
 

@@ -48,13 +48,24 @@ std::optional<Store> OpenExisting(const std::filesystem::path& path) {
 
 SessionHistory LoadOrExplain(const std::filesystem::path& path, const std::string& id) {
   std::optional<Store> store = OpenExisting(path);
-  std::optional<SessionHistory> history;
-  if (store) history = store->LoadHistory(id);
-  if (!history) {
-    throw Error(
-        fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id, path.string()));
+  if (store) {
+    if (std::optional<SessionHistory> history = store->LoadHistory(id)) return std::move(*history);
+    // A unique prefix is enough, as with git commits.
+    std::vector<std::string> matches = store->SessionIdsWithPrefix(id, 4);
+    if (matches.size() == 1 && !id.empty()) {
+      if (std::optional<SessionHistory> history = store->LoadHistory(matches[0])) {
+        return std::move(*history);
+      }
+    }
+    if (matches.size() > 1 && !id.empty()) {
+      std::string listed;
+      for (size_t i = 0; i < matches.size() && i < 3; ++i) listed += (i ? ", " : "") + matches[i];
+      throw Error(fmt::format("\"{}\" matches several sessions ({}{}); give more of the id", id,
+                              listed, matches.size() > 3 ? ", ..." : ""));
+    }
   }
-  return std::move(*history);
+  throw Error(
+      fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id, path.string()));
 }
 
 // Cuts `text` to at most `width` bytes on a UTF-8 character boundary, marking the cut with "…".

@@ -184,6 +184,18 @@ TEST_CASE("sessions show of an unknown id is one sentence and exit 1") {
   CHECK(missing_store.err.find("no session \"s-xyz\" in ") != std::string::npos);
 }
 
+TEST_CASE("sessions show takes a unique prefix of an id and refuses an ambiguous one") {
+  Fixture f;
+  f.Populate();
+  Run unique = Cli({"sessions", "show", "s-f", "--json"});
+  CHECK(unique.code == kExitOk);
+  CHECK(nlohmann::json::parse(unique.out)["id"] == "s-first");
+  Run ambiguous = Cli({"sessions", "show", "s-"});
+  CHECK(ambiguous.code == kExitError);
+  CHECK(ambiguous.err ==
+        "intern: \"s-\" matches several sessions (s-first, s-second); give more of the id\n");
+}
+
 TEST_CASE("sessions show prints totals, steps with usage and cost, and tool calls") {
   Fixture f;
   f.Populate();

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <set>
+#include <thread>
 
 #include "config/clock.h"
 #include "sessions/store.h"
@@ -90,6 +92,27 @@ TEST_CASE("ReadEvidenceBody pages through a body by characters, not bytes") {
   CHECK(store.ReadEvidenceBody(id, 500, 10) == "");
   CHECK_FALSE(store.ReadEvidenceBody("ev-9", 0, 10).has_value());
   CHECK_FALSE(store.EvidenceBodyLength("nope").has_value());
+}
+
+TEST_CASE("evidence recorded from several threads at once gets one id per distinct content") {
+  Store store = Store::OpenInMemory();
+  store.CreateSession(MakeSession("s-t"));
+  constexpr int kThreads = 4;
+  constexpr int kEach = 20;
+  std::vector<std::vector<std::string>> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&store, &ids, t] {
+      // Every thread records the same 20 facts: only 20 distinct items exist.
+      for (int i = 0; i < kEach; ++i) {
+        ids[t].push_back(store.RecordEvidence("s-t", Stars("x", std::to_string(i))));
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int t = 1; t < kThreads; ++t) CHECK(ids[t] == ids[0]);
+  CHECK(std::set<std::string>(ids[0].begin(), ids[0].end()).size() == kEach);
+  CHECK(store.ListEvidence("s-t").size() == kEach);
 }
 
 TEST_CASE("recording evidence for an unknown session is refused") {
