@@ -60,5 +60,6 @@ void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
 void AttachConfigCommand(CLI::App& cmd, CliContext& ctx);
 void AttachCatalogCommand(CLI::App& cmd, CliContext& ctx);
 void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
+void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 
 }  // namespace intern::agent
