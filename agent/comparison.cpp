@@ -1,0 +1,109 @@
+#include "agent/comparison.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace intern::agent {
+
+std::string_view PersonaName(Persona persona) {
+  switch (persona) {
+    case Persona::kBuilder: return "builder";
+    case Persona::kSkeptic: return "skeptic";
+    case Persona::kFuturist: return "futurist";
+    case Persona::kCreator: return "creator";
+    case Persona::kFounder: return "founder";
+  }
+  return "builder";
+}
+
+std::string_view PersonaTitle(Persona persona) {
+  switch (persona) {
+    case Persona::kBuilder: return "Builder";
+    case Persona::kSkeptic: return "Skeptic";
+    case Persona::kFuturist: return "Futurist";
+    case Persona::kCreator: return "Creator";
+    case Persona::kFounder: return "Founder";
+  }
+  return "Builder";
+}
+
+std::optional<Persona> PersonaFromName(std::string_view name) {
+  for (Persona p : kPersonas)
+    if (PersonaName(p) == name) return p;
+  return std::nullopt;
+}
+
+std::string_view VerdictName(Verdict verdict) {
+  return verdict == Verdict::kShip ? "ship" : "skip";
+}
+
+SubjectVerdict ComputeVerdict(const Comparison& comparison, int index) {
+  SubjectVerdict v;
+  for (const PanelTake& take : comparison.panel) {
+    const SubjectTake& t = take.takes[static_cast<size_t>(index)];
+    if (t.abstain)
+      ++v.abstain;
+    else if (t.verdict == Verdict::kShip)
+      ++v.ship;
+    else
+      ++v.skip;
+  }
+  int scored = v.ship + v.skip;
+  if (scored == 0) {
+    v.label = "No panel take";
+    return v;
+  }
+  v.ship_share = static_cast<double>(v.ship) / scored;
+  std::string_view head = v.ship > v.skip ? "Ship" : v.skip > v.ship ? "Skip" : "Split";
+  v.label = fmt::format("{} · {} ship / {} skip", head, v.ship, v.skip);
+  return v;
+}
+
+void ComputeVerdicts(Comparison& comparison) {
+  comparison.verdict[0] = ComputeVerdict(comparison, 0);
+  comparison.verdict[1] = ComputeVerdict(comparison, 1);
+}
+
+std::string FormatShare(double share) {
+  return fmt::format("{}%", static_cast<int>(std::lround(share * 100.0)));
+}
+
+namespace {
+
+std::string OrDash(const std::string& s) { return s.empty() ? "—" : s; }
+
+std::string PricingCell(const Pricing& p) {
+  if (p.entry.empty()) return OrDash(p.model);
+  if (p.model.empty()) return p.entry;
+  return fmt::format("{} ({})", p.entry, p.model);
+}
+
+std::string ShareCell(const SubjectVerdict& v) {
+  return v.ship + v.skip == 0 ? "—" : FormatShare(v.ship_share);
+}
+
+}  // namespace
+
+void CompleteDerived(Comparison& comparison) {
+  ComputeVerdicts(comparison);
+  const Subject& a = comparison.subjects[0];
+  const Subject& b = comparison.subjects[1];
+  std::vector<DecisionRow> rows = {
+      {"Panel verdict", comparison.verdict[0].label, comparison.verdict[1].label, {}},
+      {"Panel ship", ShareCell(comparison.verdict[0]), ShareCell(comparison.verdict[1]), {}},
+      {"Pricing", PricingCell(a.pricing), PricingCell(b.pricing), {}},
+      {"Best for", OrDash(a.tagline), OrDash(b.tagline), {}},
+      {"Category", OrDash(a.category), OrDash(b.category), {}},
+      {"Licence", OrDash(a.licence), OrDash(b.licence), {}},
+  };
+  for (const DecisionRow& row : comparison.decision) {
+    bool derived = std::find(kDerivedDecisionLabels.begin(), kDerivedDecisionLabels.end(),
+                             row.label) != kDerivedDecisionLabels.end();
+    if (!derived) rows.push_back(row);
+  }
+  comparison.decision = std::move(rows);
+}
+
+}  // namespace intern::agent
