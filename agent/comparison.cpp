@@ -74,11 +74,8 @@ namespace {
 
 std::string OrDash(const std::string& s) { return s.empty() ? "—" : s; }
 
-std::string PricingCell(const Pricing& p) {
-  if (p.entry.empty()) return OrDash(p.model);
-  if (p.model.empty()) return p.entry;
-  return fmt::format("{} ({})", p.entry, p.model);
-}
+// The entry says more than the model ("Free (open weights)" vs "free"); the model is the fallback.
+std::string PricingCell(const Pricing& p) { return p.entry.empty() ? OrDash(p.model) : p.entry; }
 
 std::string ShareCell(const SubjectVerdict& v) {
   return v.ship + v.skip == 0 ? "—" : FormatShare(v.ship_share);
