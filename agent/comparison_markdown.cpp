@@ -52,13 +52,17 @@ std::string TakeCell(const SubjectTake& t) {
   return fmt::format("{}/100 · {}", t.score, VerdictName(t.verdict));
 }
 
-// Folds line breaks so a model's paragraph cannot start a heading or list of its own.
+// Folds line breaks so a model's paragraph cannot start a heading or list of its own, and
+// escapes a leading character that would make the paragraph a heading, list or link reference
+// definition (a summary "[1]: <https://…>" must not hijack the citation numbers).
 std::string OneParagraph(std::string_view text) {
   std::string out;
   for (char ch : MarkdownText(text)) {
     if (ch == '\r') continue;
     out += ch == '\n' ? ' ' : ch;
   }
+  if (!out.empty() && std::string_view("[#-+*=").find(out[0]) != std::string_view::npos)
+    out.insert(0, "\\");
   return out;
 }
 
@@ -113,7 +117,7 @@ void RenderPanel(const Comparison& c, std::string& md) {
       const SubjectTake& t = p.takes[s];
       std::string name = OneParagraph(c.subjects[s].name);
       if (t.abstain) {
-        md += fmt::format("**{} — no panel take.** {}\n\n", name, OneParagraph(t.abstain_reason));
+        md += fmt::format("**{} — no panel take:** {}\n\n", name, OneParagraph(t.abstain_reason));
         continue;
       }
       md += fmt::format("**{} — {}/100 · {}.** {}{}\n\n", name, t.score, VerdictName(t.verdict),
