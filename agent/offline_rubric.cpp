@@ -388,7 +388,7 @@ const std::vector<RubricRule>& Rubric() {
       {P::kSkeptic, "maturity", M::kAgeDays, false, {{730, 8}, {365, 4}, {90, 0}, {kAll, -8}}},
       {P::kSkeptic, "release cadence", M::kReleasesLastYear, false, {{4, 6}, {1, 2}, {kAll, -6}}},
       {P::kSkeptic, "open issues", M::kIssuesPer100Stars, true, {{2, 4}, {5, 0}, {10, -3}, {kAny, -6}}},
-      {P::kSkeptic, "unsourced claims", M::kUnsourced, false, {{3, -12}, {2, -8}, {1, -4}, {kAll, 0}}},
+      {P::kSkeptic, "unsourced claims", M::kUnsourced, false, {{3, -12}, {2, -8}, {1, -4}}},
       {P::kSkeptic, "licence terms", M::kLicence, false, {{3, 4}, {2, 0}, {1, -6}, {kAll, -8}}},
 
       {P::kFuturist, "momentum", M::kStarsPerMonth, false, {{1000, 14}, {200, 8}, {50, 3}, {kAll, -4}}},
@@ -403,11 +403,11 @@ const std::vector<RubricRule>& Rubric() {
       {P::kCreator, "integrations", M::kIntegrations, false, {{3, 6}, {1, 3}, {kAll, 0}}},
       {P::kCreator, "hardware reach", M::kOnDevice, false, {{1, 10}, {kAll, -4}}},
       {P::kCreator, "model size", M::kParametersBillions, true, {{4, 8}, {15, 3}, {70, -3}, {kAny, -8}}},
-      {P::kCreator, "free to try", M::kPricing, false, {{2, 10}, {1, 2}, {kAll, -8}}},
+      {P::kCreator, "free to try", M::kPricing, false, {{3, 10}, {2, 10}, {1, 2}, {kAll, -8}}},
 
       {P::kFounder, "pricing", M::kPricing, false, {{3, 10}, {2, 6}, {1, 2}, {kAll, -6}}},
       {P::kFounder, "commercial licence", M::kLicence, false, {{3, 14}, {2, -4}, {1, -2}, {kAll, -6}}},
-      {P::kFounder, "vendor backing", M::kOrganisation, false, {{1, 6}, {kAll, 0}}},
+      {P::kFounder, "vendor backing", M::kOrganisation, false, {{kAll, 6}}},
       {P::kFounder, "integrations", M::kIntegrations, false, {{3, 8}, {1, 4}, {kAll, 0}}},
       {P::kFounder, "adoption", M::kDownloads, false, {{1e6, 6}, {1e5, 3}, {kAll, 0}}},
       {P::kFounder, "community", M::kForks, false, {{1000, 6}, {100, 3}, {kAll, 0}}},
@@ -415,36 +415,48 @@ const std::vector<RubricRule>& Rubric() {
   return rubric;
 }
 
-SubjectTake ScoreSubject(Persona persona, const RubricFacts& subject, std::chrono::sys_days today) {
+std::vector<RubricSignal> MeasureSignals(Persona persona, const RubricFacts& subject,
+                                         std::chrono::sys_days today) {
   FactView view(subject, today);
-  SubjectTake take;
-  std::vector<Contribution> parts;
-  std::vector<std::string> missing;
-  int total = 0;
-  int score = RubricBase(persona);
-  std::set<std::string> cited;
+  std::vector<RubricSignal> out;
   for (const RubricRule& rule : Rubric()) {
     if (rule.persona != persona) continue;
-    ++total;
     std::optional<Measured> m = view.Measure(rule.measure);
-    if (!m) {
-      missing.emplace_back(rule.signal);
-      continue;
-    }
-    int points = Points(rule, m->value);
-    score += points;
-    parts.push_back({m->shown, points, parts.size()});
-    take.signals.push_back(fmt::format("{}: {} {}", rule.signal, m->shown, Signed(points)));
-    for (const std::string& id : m->evidence_ids)
-      if (cited.insert(id).second) take.evidence_ids.push_back(id);
+    if (!m) continue;
+    out.push_back({rule.signal, m->shown, Points(rule, m->value), m->evidence_ids});
   }
-  if (static_cast<int>(parts.size()) < kMinRubricSignals) {
+  return out;
+}
+
+SubjectTake ScoreSubject(Persona persona, const RubricFacts& subject, std::chrono::sys_days today) {
+  std::vector<RubricSignal> signals = MeasureSignals(persona, subject, today);
+  if (static_cast<int>(signals.size()) < kMinRubricSignals) {
+    std::vector<std::string> missing;
+    int total = 0;
+    for (const RubricRule& rule : Rubric()) {
+      if (rule.persona != persona) continue;
+      ++total;
+      bool seen = std::any_of(signals.begin(), signals.end(),
+                              [&](const RubricSignal& s) { return s.signal == rule.signal; });
+      if (!seen) missing.emplace_back(rule.signal);
+    }
     SubjectTake abstain;
     abstain.abstain = true;
     abstain.abstain_reason =
-        fmt::format("only {} of the {}'s {} signals have evidence (missing {})", parts.size(),
-                    PersonaName(persona), total, JoinAnd(missing));
+        fmt::format("the evidence reaches only {} of the {}'s {} signals (missing {})",
+                    signals.size(), PersonaName(persona), total, JoinAnd(missing));
     return abstain;
+  }
+  SubjectTake take;
+  int score = RubricBase(persona);
+  std::vector<Contribution> parts;
+  std::set<std::string> cited;
+  for (const RubricSignal& s : signals) {
+    score += s.points;
+    parts.push_back({s.shown, s.points, parts.size()});
+    take.signals.push_back(fmt::format("{}: {} {}", s.signal, s.shown, Signed(s.points)));
+    for (const std::string& id : s.evidence_ids)
+      if (cited.insert(id).second) take.evidence_ids.push_back(id);
   }
   take.score = std::clamp(score, 0, 100);
   take.verdict = take.score >= kShipThreshold ? Verdict::kShip : Verdict::kSkip;

@@ -39,7 +39,7 @@
 // |                | maturity            | days since created               | >=730 +8, >=365 +4, >=90 0, else -8         |
 // |                | release cadence     | releases in the last year        | >=4 +6, >=1 +2, else -6                     |
 // |                | open issues         | open issues per 100 stars        | <=2 +4, <=5 0, <=10 -3, else -6             |
-// |                | unsourced claims    | facts without evidence ids       | >=3 -12, >=2 -8, >=1 -4 (only when any)     |
+// |                | unsourced claims    | facts without evidence ids       | >=3 -12, >=2 -8, >=1 -4 (1)                 |
 // |                | licence terms       | licence class                    | open +4, copyleft 0, restricted -6, closed -8 |
 // | futurist (45)  | momentum            | stars per month since created    | >=1000 +14, >=200 +8, >=50 +3, else -4      |
 // |                | adoption            | downloads                        | >=1M +10, >=100k +6, >=10k +2, else -2      |
@@ -60,6 +60,7 @@
 // |                | adoption            | downloads                        | >=1M +6, >=100k +3, else 0                  |
 // |                | community           | forks                            | >=1000 +6, >=100 +3, else 0                 |
 //
+// (1) only counted when at least one fact lacks evidence ids.
 // Signals needing two facts (momentum: stars and created_at; open issues: open_issues and stars)
 // are available only when both are. "Evidence volume" and "source diversity" are available only
 // when the ledger holds at least one record about the subject.
@@ -125,7 +126,22 @@ const std::vector<RubricRule>& Rubric();
 std::vector<PanelTake> ScorePanel(const RubricFacts& a, const RubricFacts& b,
                                   std::chrono::sys_days today);
 
-// One persona's take on one subject (what ScorePanel does for each cell).
+// One contribution of the rubric: the signal's name, what was measured, its points and the
+// evidence ids of the facts it read.
+struct RubricSignal {
+  std::string_view signal;
+  std::string shown;  // "licence Apache-2.0 (open)"
+  int points = 0;
+  std::vector<std::string> evidence_ids;
+};
+
+// Every signal of `persona`'s rubric that `subject` has evidence for, in rubric order (also when
+// there are too few to score).
+std::vector<RubricSignal> MeasureSignals(Persona persona, const RubricFacts& subject,
+                                         std::chrono::sys_days today);
+
+// One persona's take on one subject (what ScorePanel does for each cell). The abstain reason
+// reads "the evidence reaches only 1 of the founder's 6 signals (missing pricing, ...)".
 SubjectTake ScoreSubject(Persona persona, const RubricFacts& subject, std::chrono::sys_days today);
 
 }  // namespace intern::agent
