@@ -9,22 +9,32 @@ namespace intern::agent {
 
 std::string_view PersonaName(Persona persona) {
   switch (persona) {
-    case Persona::kBuilder: return "builder";
-    case Persona::kSkeptic: return "skeptic";
-    case Persona::kFuturist: return "futurist";
-    case Persona::kCreator: return "creator";
-    case Persona::kFounder: return "founder";
+    case Persona::kBuilder:
+      return "builder";
+    case Persona::kSkeptic:
+      return "skeptic";
+    case Persona::kFuturist:
+      return "futurist";
+    case Persona::kCreator:
+      return "creator";
+    case Persona::kFounder:
+      return "founder";
   }
   return "builder";
 }
 
 std::string_view PersonaTitle(Persona persona) {
   switch (persona) {
-    case Persona::kBuilder: return "Builder";
-    case Persona::kSkeptic: return "Skeptic";
-    case Persona::kFuturist: return "Futurist";
-    case Persona::kCreator: return "Creator";
-    case Persona::kFounder: return "Founder";
+    case Persona::kBuilder:
+      return "Builder";
+    case Persona::kSkeptic:
+      return "Skeptic";
+    case Persona::kFuturist:
+      return "Futurist";
+    case Persona::kCreator:
+      return "Creator";
+    case Persona::kFounder:
+      return "Founder";
   }
   return "Builder";
 }

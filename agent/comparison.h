@@ -24,9 +24,8 @@ inline constexpr std::string_view kComparisonSchema = "intern.comparison/v1";
 inline constexpr int kShipThreshold = 60;
 
 enum class Persona { kBuilder, kSkeptic, kFuturist, kCreator, kFounder };
-inline constexpr std::array<Persona, 5> kPersonas = {Persona::kBuilder, Persona::kSkeptic,
-                                                     Persona::kFuturist, Persona::kCreator,
-                                                     Persona::kFounder};
+inline constexpr std::array<Persona, 5> kPersonas = {
+    Persona::kBuilder, Persona::kSkeptic, Persona::kFuturist, Persona::kCreator, Persona::kFounder};
 // "builder", "skeptic", ...
 std::string_view PersonaName(Persona persona);
 // "Builder", "Skeptic", ...
@@ -142,10 +141,10 @@ struct EvidenceItem {
 };
 
 struct Flags {
-  bool one_sided = false;           // parity failed; approval needs override_comment
-  std::vector<std::string> gaps;    // "SmolVLM2: no licence fact", ...
-  bool over_budget = false;         // the session stopped at its budget
-  std::vector<std::string> notes;   // anything else the reader must know ("GitHub unreachable")
+  bool one_sided = false;          // parity failed; approval needs override_comment
+  std::vector<std::string> gaps;   // "SmolVLM2: no licence fact", ...
+  bool over_budget = false;        // the session stopped at its budget
+  std::vector<std::string> notes;  // anything else the reader must know ("GitHub unreachable")
   bool operator==(const Flags&) const = default;
 };
 

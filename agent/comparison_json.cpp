@@ -33,7 +33,8 @@ json SubjectToJson(const Subject& s) {
   for (const Link& l : s.links) links.push_back({{"label", l.label}, {"url", l.url}});
   json facts = json::array();
   for (const Fact& f : s.facts)
-    facts.push_back({{"field", f.field}, {"value", f.value}, {"evidence_ids", Ids(f.evidence_ids)}});
+    facts.push_back(
+        {{"field", f.field}, {"value", f.value}, {"evidence_ids", Ids(f.evidence_ids)}});
   json j = json::object();
   j["name"] = s.name;
   j["tagline"] = s.tagline;
@@ -64,16 +65,21 @@ std::string Trim(std::string_view s) {
 
 std::string Describe(const json& v) {
   switch (v.type()) {
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "a list";
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "the boolean " + v.dump();
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "a list";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "the boolean " + v.dump();
     case json::value_t::string: {
       std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
       if (text.size() > 42) text = text.substr(0, 40) + "…\"";
       return "the string " + text;
     }
-    default: return "the number " + v.dump();
+    default:
+      return "the number " + v.dump();
   }
 }
 
@@ -94,7 +100,8 @@ class Reader {
     return nullptr;
   }
 
-  std::string Text(const json& o, std::initializer_list<const char*> keys, const std::string& path) {
+  std::string Text(const json& o, std::initializer_list<const char*> keys,
+                   const std::string& path) {
     const json* v = Member(o, keys);
     if (v == nullptr || v->is_null()) return "";
     if (v->is_string()) return v->get<std::string>();
@@ -111,8 +118,8 @@ class Reader {
       size_t start = 0;
       while (start <= text.size()) {
         size_t comma = text.find(',', start);
-        std::string one = Trim(text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                              : comma - start));
+        std::string one = Trim(
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         if (!one.empty()) ids.push_back(one);
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -256,7 +263,8 @@ class Reader {
         t.abstain = a->get<bool>();
         t.abstain_reason = Text(o, {"abstain_reason", "reason"}, path + ".abstain_reason");
       } else {
-        Problem(path + ".abstain", "must be true or the reason for abstaining, got " + Describe(*a));
+        Problem(path + ".abstain",
+                "must be true or the reason for abstaining, got " + Describe(*a));
       }
       if (t.abstain) return t;
     }
@@ -309,8 +317,8 @@ class Reader {
       Problem(tp, "is missing: give one take per subject, in subject order");
     } else if (takes->is_array()) {
       if (takes->size() != 2)
-        Problem(tp, fmt::format("must have exactly 2 takes (one per subject), got {}",
-                                takes->size()));
+        Problem(tp,
+                fmt::format("must have exactly 2 takes (one per subject), got {}", takes->size()));
       for (size_t i = 0; i < std::min<size_t>(2, takes->size()); ++i)
         take.takes[i] = ReadTake((*takes)[i], fmt::format("{}[{}]", tp, i));
     } else if (takes->is_object()) {
@@ -402,12 +410,13 @@ class Reader {
     c.question = Text(o, {"question"}, "question");
     const json* subjects = Member(o, {"subjects"});
     if (subjects == nullptr || !subjects->is_array()) {
-      Problem("subjects", subjects == nullptr ? "is missing: give exactly two subjects"
-                                              : "must be a list of two subjects, got " +
-                                                    Describe(*subjects));
+      Problem("subjects", subjects == nullptr
+                              ? "is missing: give exactly two subjects"
+                              : "must be a list of two subjects, got " + Describe(*subjects));
     } else {
       if (subjects->size() != 2)
-        Problem("subjects", fmt::format("must list exactly two subjects, got {}", subjects->size()));
+        Problem("subjects",
+                fmt::format("must list exactly two subjects, got {}", subjects->size()));
       for (size_t i = 0; i < std::min<size_t>(2, subjects->size()); ++i)
         c.subjects[i] = ReadSubject((*subjects)[i], fmt::format("subjects[{}]", i));
     }
@@ -454,8 +463,10 @@ json ComparisonToJsonValue(const Comparison& c) {
   j["verdict"] = verdict;
   json decision = json::array();
   for (const DecisionRow& r : c.decision)
-    decision.push_back(
-        {{"label", r.label}, {"left", r.left}, {"right", r.right}, {"evidence_ids", r.evidence_ids}});
+    decision.push_back({{"label", r.label},
+                        {"left", r.left},
+                        {"right", r.right},
+                        {"evidence_ids", r.evidence_ids}});
   j["decision"] = decision;
   json benchmarks = json::array();
   for (const Benchmark& b : c.benchmarks)
@@ -522,7 +533,8 @@ ParsedComparison ParseComparison(const json& value) {
   c.model = r.Text(value, {"model"}, "model");
   if (const json* cost = Reader::Member(value, {"cost"}); cost != nullptr && cost->is_object()) {
     c.cost.usd = r.Number(*cost, "usd", "cost.usd");
-    c.cost.tokens = static_cast<std::int64_t>(std::llround(r.Number(*cost, "tokens", "cost.tokens")));
+    c.cost.tokens =
+        static_cast<std::int64_t>(std::llround(r.Number(*cost, "tokens", "cost.tokens")));
   }
   if (const json* v = Reader::Member(value, {"verdict"}); v != nullptr && v->is_array()) {
     for (size_t i = 0; i < std::min<size_t>(2, v->size()); ++i) {
@@ -540,11 +552,12 @@ ParsedComparison ParseComparison(const json& value) {
     for (size_t i = 0; i < v->size(); ++i) {
       const json& item = (*v)[i];
       std::string p = fmt::format("evidence[{}]", i);
-      c.evidence.push_back({r.Text(item, {"id"}, p + ".id"), r.Text(item, {"subject"}, p + ".subject"),
-                            r.Text(item, {"source_url"}, p + ".source_url"),
-                            r.Text(item, {"title"}, p + ".title"), r.Text(item, {"quote"}, p + ".quote"),
-                            r.Text(item, {"retrieved_at"}, p + ".retrieved_at"),
-                            r.Text(item, {"tool"}, p + ".tool")});
+      c.evidence.push_back(
+          {r.Text(item, {"id"}, p + ".id"), r.Text(item, {"subject"}, p + ".subject"),
+           r.Text(item, {"source_url"}, p + ".source_url"), r.Text(item, {"title"}, p + ".title"),
+           r.Text(item, {"quote"}, p + ".quote"),
+           r.Text(item, {"retrieved_at"}, p + ".retrieved_at"),
+           r.Text(item, {"tool"}, p + ".tool")});
     }
   }
   if (const json* f = Reader::Member(value, {"flags"}); f != nullptr && f->is_object()) {
@@ -590,14 +603,15 @@ const json& SubmitDraftSchema() {
     json ids = {{"type", "array"},
                 {"items", {{"type", "string"}}},
                 {"description", "ledger ids (ev-…) of the evidence that supports this"}};
-    json fact = {{"type", "object"},
-                 {"properties",
-                  {{"field", {{"type", "string"},
-                              {"description", "use the same field names for both subjects"}}},
-                   {"value", {{"type", "string"}}},
-                   {"evidence_ids", ids}}},
-                 {"required", {"field", "value", "evidence_ids"}},
-                 {"additionalProperties", false}};
+    json fact = {
+        {"type", "object"},
+        {"properties",
+         {{"field",
+           {{"type", "string"}, {"description", "use the same field names for both subjects"}}},
+          {"value", {{"type", "string"}}},
+          {"evidence_ids", ids}}},
+        {"required", {"field", "value", "evidence_ids"}},
+        {"additionalProperties", false}};
     json subject = {
         {"type", "object"},
         {"properties",
@@ -610,7 +624,8 @@ const json& SubmitDraftSchema() {
           {"pricing",
            {{"type", "object"},
             {"properties",
-             {{"model", {{"type", "string"}, {"enum", {"free", "open-source", "paid", "usage-based"}}}},
+             {{"model",
+               {{"type", "string"}, {"enum", {"free", "open-source", "paid", "usage-based"}}}},
               {"entry", {{"type", "string"}}}}},
             {"required", {"model"}},
             {"additionalProperties", false}}},
@@ -635,25 +650,26 @@ const json& SubmitDraftSchema() {
           {"rationale", {{"type", "string"}}},
           {"exception",
            {{"type", "string"},
-            {"description", "only when the verdict deliberately disagrees with the score "
-                            "(ship needs at least 60): the reason"}}},
+            {"description",
+             "only when the verdict deliberately disagrees with the score "
+             "(ship needs at least 60): the reason"}}},
           {"evidence_ids", ids},
           {"abstain", {{"type", "boolean"}}},
           {"abstain_reason", {{"type", "string"}}}}},
         {"additionalProperties", false}};
-    json persona_take = {
-        {"type", "object"},
-        {"properties",
-         {{"persona",
-           {{"type", "string"}, {"enum", {"builder", "skeptic", "futurist", "creator", "founder"}}}},
-          {"takes",
-           {{"type", "array"},
-            {"items", take},
-            {"minItems", 2},
-            {"maxItems", 2},
-            {"description", "one take per subject, in the order of subjects"}}}}},
-        {"required", {"persona", "takes"}},
-        {"additionalProperties", false}};
+    json persona_take = {{"type", "object"},
+                         {"properties",
+                          {{"persona",
+                            {{"type", "string"},
+                             {"enum", {"builder", "skeptic", "futurist", "creator", "founder"}}}},
+                           {"takes",
+                            {{"type", "array"},
+                             {"items", take},
+                             {"minItems", 2},
+                             {"maxItems", 2},
+                             {"description", "one take per subject, in the order of subjects"}}}}},
+                         {"required", {"persona", "takes"}},
+                         {"additionalProperties", false}};
     json row = {{"type", "object"},
                 {"properties",
                  {{"label", {{"type", "string"}}},
@@ -662,24 +678,23 @@ const json& SubmitDraftSchema() {
                   {"evidence_ids", ids}}},
                 {"required", {"label", "left", "right"}},
                 {"additionalProperties", false}};
-    json benchmark = {
-        {"type", "object"},
-        {"properties",
-         {{"subject", {{"type", "string"}}},
-          {"name", {{"type", "string"}}},
-          {"figures",
-           {{"type", "object"},
-            {"properties",
-             {{"median", {{"type", "number"}}},
-              {"min", {{"type", "number"}}},
-              {"max", {{"type", "number"}}},
-              {"unit", {{"type", "string"}}}}},
-            {"required", {"median", "min", "max", "unit"}},
-            {"additionalProperties", false}}},
-          {"receipt_id", {{"type", "string"}}},
-          {"evidence_ids", ids}}},
-        {"required", {"subject", "name", "figures", "receipt_id"}},
-        {"additionalProperties", false}};
+    json benchmark = {{"type", "object"},
+                      {"properties",
+                       {{"subject", {{"type", "string"}}},
+                        {"name", {{"type", "string"}}},
+                        {"figures",
+                         {{"type", "object"},
+                          {"properties",
+                           {{"median", {{"type", "number"}}},
+                            {"min", {{"type", "number"}}},
+                            {"max", {{"type", "number"}}},
+                            {"unit", {{"type", "string"}}}}},
+                          {"required", {"median", "min", "max", "unit"}},
+                          {"additionalProperties", false}}},
+                        {"receipt_id", {{"type", "string"}}},
+                        {"evidence_ids", ids}}},
+                      {"required", {"subject", "name", "figures", "receipt_id"}},
+                      {"additionalProperties", false}};
     return json{
         {"type", "object"},
         {"properties",

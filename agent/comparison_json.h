@@ -15,7 +15,6 @@
 // are the validator's job (agent/comparison_validator.h), not the reader's.
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>

@@ -89,8 +89,9 @@ void RenderSubject(const Comparison& c, const Subject& s, std::string& md) {
   if (!s.links.empty()) {
     std::vector<std::string> links;
     for (const Link& l : s.links)
-      links.push_back(l.label.empty() ? UrlText(l.url)
-                                      : fmt::format("{} {}", OneParagraph(l.label), UrlText(l.url)));
+      links.push_back(l.label.empty()
+                          ? UrlText(l.url)
+                          : fmt::format("{} {}", OneParagraph(l.label), UrlText(l.url)));
     md += fmt::format("Links: {}\n\n", fmt::join(links, " · "));
   }
   for (const Fact& f : s.facts)
@@ -126,7 +127,8 @@ void RenderPanel(const Comparison& c, std::string& md) {
         md += fmt::format("*Verdict differs from the score:* {}\n\n", OneParagraph(t.exception));
       if (!t.signals.empty()) {
         md += "Signals:\n\n";
-        for (const std::string& signal : t.signals) md += fmt::format("- {}\n", OneParagraph(signal));
+        for (const std::string& signal : t.signals)
+          md += fmt::format("- {}\n", OneParagraph(signal));
         md += "\n";
       }
     }
@@ -136,8 +138,9 @@ void RenderPanel(const Comparison& c, std::string& md) {
 void RenderBenchmarks(const Comparison& c, std::string& md) {
   md += "## Measured in our sandbox\n\n";
   if (c.benchmarks.empty()) {
-    md += "Nothing was measured in the sandbox for this comparison; every figure above is a "
-          "published claim with its source.\n\n";
+    md +=
+        "Nothing was measured in the sandbox for this comparison; every figure above is a "
+        "published claim with its source.\n\n";
     return;
   }
   md += "Run by intern in its sandbox, kept apart from the vendors' own figures above.\n\n";
@@ -157,16 +160,18 @@ void RenderFlags(const Comparison& c, std::string& md) {
   if (!any) return;
   md += "## Flags\n\n";
   if (f.one_sided)
-    md += "- **One-sided:** the evidence does not cover both tools comparably; approving this "
-          "draft needs an override comment.\n";
+    md +=
+        "- **One-sided:** the evidence does not cover both tools comparably; approving this "
+        "draft needs an override comment.\n";
   if (!f.gaps.empty()) {
     std::vector<std::string> gaps;
     for (const std::string& g : f.gaps) gaps.push_back(OneParagraph(g));
     md += fmt::format("- **Gaps:** {}.\n", fmt::join(gaps, "; "));
   }
   if (f.over_budget)
-    md += "- **Over budget:** research stopped at the session's budget; the draft may be "
-          "incomplete.\n";
+    md +=
+        "- **Over budget:** research stopped at the session's budget; the draft may be "
+        "incomplete.\n";
   for (const std::string& note : f.notes) md += fmt::format("- {}\n", OneParagraph(note));
   if (!c.override_comment.empty())
     md += fmt::format("- **Override:** {}\n", OneParagraph(c.override_comment));
@@ -180,7 +185,8 @@ void RenderEvidence(const Comparison& c, std::string& md) {
     const EvidenceItem& e = c.evidence[i];
     std::string line = fmt::format("[{}]: {}", i + 1, UrlText(e.source_url));
     if (!e.title.empty()) line += " — " + OneParagraph(e.title);
-    if (!e.retrieved_at.empty()) line += ", retrieved " + MarkdownText(e.retrieved_at.substr(0, 10));
+    if (!e.retrieved_at.empty())
+      line += ", retrieved " + MarkdownText(e.retrieved_at.substr(0, 10));
     if (!e.tool.empty()) line += ", via " + MarkdownText(e.tool);
     md += line + "\n\n";
   }
@@ -188,11 +194,11 @@ void RenderEvidence(const Comparison& c, std::string& md) {
 
 void RenderFooter(const Comparison& c, std::string& md) {
   md += "---\n\n";
-  std::string who = c.provider == kOfflineProvider
-                        ? "Written by intern's offline researcher: no language model wrote this "
-                          "draft."
-                        : fmt::format("Written by {} / {}.", MarkdownText(c.provider),
-                                      MarkdownText(c.model));
+  std::string who =
+      c.provider == kOfflineProvider
+          ? "Written by intern's offline researcher: no language model wrote this "
+            "draft."
+          : fmt::format("Written by {} / {}.", MarkdownText(c.provider), MarkdownText(c.model));
   md += fmt::format("*Generated {}. {} Cost ${:.2f} ({} tokens). Session {}.*\n",
                     MarkdownText(c.generated_at), who, c.cost.usd, Grouped(c.cost.tokens),
                     MarkdownText(c.session));
@@ -218,11 +224,19 @@ std::string MarkdownCell(std::string_view text) {
   std::string out;
   for (char ch : MarkdownText(text)) {
     switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case '|': out += "\\|"; break;
-      case '\r': break;
-      case '\n': out += ' '; break;
-      default: out += ch;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '|':
+        out += "\\|";
+        break;
+      case '\r':
+        break;
+      case '\n':
+        out += ' ';
+        break;
+      default:
+        out += ch;
     }
   }
   return out;

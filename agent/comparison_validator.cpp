@@ -84,23 +84,25 @@ class Checker {
     if (c_.title.empty()) Error("title is empty: give the comparison a title such as \"A vs B\"");
     for (size_t i = 0; i < 2; ++i) {
       const Subject& s = c_.subjects[i];
-      if (s.name.empty())
-        Error(fmt::format("subjects[{}].name is empty: give the tool's name", i));
+      if (s.name.empty()) Error(fmt::format("subjects[{}].name is empty: give the tool's name", i));
       const std::string& m = s.pricing.model;
       if (m.empty())
-        Error(fmt::format("subjects[{}].pricing.model is missing: give one of free, open-source, "
-                          "paid, usage-based",
-                          i));
+        Error(
+            fmt::format("subjects[{}].pricing.model is missing: give one of free, open-source, "
+                        "paid, usage-based",
+                        i));
       else if (!IsPricingModel(m))
-        Error(fmt::format("subjects[{}].pricing.model \"{}\" is not one of free, open-source, paid, "
-                          "usage-based",
-                          i, m));
+        Error(
+            fmt::format("subjects[{}].pricing.model \"{}\" is not one of free, open-source, paid, "
+                        "usage-based",
+                        i, m));
     }
     if (!c_.subjects[0].name.empty() &&
         NameKey(c_.subjects[0].name) == NameKey(c_.subjects[1].name))
-      Error(fmt::format("subjects[1].name \"{}\" names the same tool as subjects[0]: compare two "
-                        "different tools",
-                        c_.subjects[1].name));
+      Error(
+          fmt::format("subjects[1].name \"{}\" names the same tool as subjects[0]: compare two "
+                      "different tools",
+                      c_.subjects[1].name));
   }
 
   void CheckFacts() {
@@ -112,9 +114,10 @@ class Checker {
         if (fact.field.empty()) Error(path + ".field is empty: name what the fact is about");
         if (fact.value.empty()) Error(path + ".value is empty: give the fact's value or drop it");
         if (fact.evidence_ids.empty())
-          Error(fmt::format("{} ({}) has no evidence_ids: cite the ledger record it comes from, or "
-                            "drop the fact",
-                            path, fact.field));
+          Error(
+              fmt::format("{} ({}) has no evidence_ids: cite the ledger record it comes from, or "
+                          "drop the fact",
+                          path, fact.field));
         CheckCitations(fact.evidence_ids, path + ".evidence_ids", static_cast<int>(i));
       }
     }
@@ -135,17 +138,19 @@ class Checker {
       Error(fmt::format("{}.score {} is out of range: give a score from 0 to 100", path, t.score));
     } else if (t.exception.empty()) {
       if (t.verdict == Verdict::kShip && t.score < kShipThreshold)
-        Error(fmt::format("{}: the {} gives {} {} but says ship (ship needs a score of {} or more): "
-                          "change the score or the verdict, or give the reason in exception",
-                          path, persona, name, t.score, kShipThreshold));
+        Error(
+            fmt::format("{}: the {} gives {} {} but says ship (ship needs a score of {} or more): "
+                        "change the score or the verdict, or give the reason in exception",
+                        path, persona, name, t.score, kShipThreshold));
       if (t.verdict == Verdict::kSkip && t.score >= kShipThreshold)
-        Error(fmt::format("{}: the {} gives {} {} but says skip (a score of {} or more ships): "
-                          "change the score or the verdict, or give the reason in exception",
-                          path, persona, name, t.score, kShipThreshold));
+        Error(
+            fmt::format("{}: the {} gives {} {} but says skip (a score of {} or more ships): "
+                        "change the score or the verdict, or give the reason in exception",
+                        path, persona, name, t.score, kShipThreshold));
     }
     if (t.rationale.empty())
-      Error(fmt::format("{}.rationale is empty: say in a sentence or two why the {} decided so", path,
-                        persona));
+      Error(fmt::format("{}.rationale is empty: say in a sentence or two why the {} decided so",
+                        path, persona));
     CheckCitations(t.evidence_ids, path + ".evidence_ids", static_cast<int>(s));
   }
 
@@ -154,9 +159,10 @@ class Checker {
     for (size_t i = 0; i < c_.panel.size(); ++i) {
       const PanelTake& p = c_.panel[i];
       if (auto it = seen.find(p.persona); it != seen.end()) {
-        Error(fmt::format("panel[{}]: the {} already gave its take at panel[{}]: give each persona "
-                          "exactly once",
-                          i, PersonaName(p.persona), it->second));
+        Error(
+            fmt::format("panel[{}]: the {} already gave its take at panel[{}]: give each persona "
+                        "exactly once",
+                        i, PersonaName(p.persona), it->second));
         continue;
       }
       seen.emplace(p.persona, i);
@@ -165,10 +171,11 @@ class Checker {
     }
     for (Persona persona : kPersonas)
       if (seen.count(persona) == 0)
-        Error(fmt::format("panel: the {}'s take is missing: each of builder, skeptic, futurist, "
-                          "creator and founder judges both subjects (abstaining with a reason "
-                          "when the evidence does not reach its lens)",
-                          PersonaName(persona)));
+        Error(
+            fmt::format("panel: the {}'s take is missing: each of builder, skeptic, futurist, "
+                        "creator and founder judges both subjects (abstaining with a reason "
+                        "when the evidence does not reach its lens)",
+                        PersonaName(persona)));
   }
 
   void CheckVerdicts() {
@@ -179,11 +186,11 @@ class Checker {
                   have.abstain == want.abstain &&
                   std::fabs(have.ship_share - want.ship_share) < 1e-9;
       if (!same)
-        Error(fmt::format("verdict[{}] for {} says \"{}\" ({} ship share) but the panel gives "
-                          "\"{}\" ({}): recompute the verdicts",
-                          i, c_.subjects[static_cast<size_t>(i)].name, have.label,
-                          FormatShare(have.ship_share), want.label,
-                          FormatShare(want.ship_share)));
+        Error(
+            fmt::format("verdict[{}] for {} says \"{}\" ({} ship share) but the panel gives "
+                        "\"{}\" ({}): recompute the verdicts",
+                        i, c_.subjects[static_cast<size_t>(i)].name, have.label,
+                        FormatShare(have.ship_share), want.label, FormatShare(want.ship_share)));
     }
   }
 
@@ -207,8 +214,9 @@ class Checker {
         Error(fmt::format("{}.subject \"{}\" is neither {} nor {}", path, b.subject,
                           c_.subjects[0].name, c_.subjects[1].name));
       if (b.receipt_id.empty())
-        Error(path + ".receipt_id is empty: only results measured with run_benchmark belong in "
-                     "benchmarks (put vendors' figures in facts)");
+        Error(path +
+              ".receipt_id is empty: only results measured with run_benchmark belong in "
+              "benchmarks (put vendors' figures in facts)");
       CheckCitations(b.evidence_ids, path + ".evidence_ids", subject);
     }
   }

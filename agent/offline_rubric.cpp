@@ -77,9 +77,10 @@ std::optional<std::chrono::sys_days> ParseDate(std::string_view text) {
   if (t.size() < 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
   for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!std::isdigit(static_cast<unsigned char>(t[static_cast<size_t>(i)]))) return std::nullopt;
-  std::chrono::year_month_day ymd{std::chrono::year{std::stoi(t.substr(0, 4))},
-                                  std::chrono::month{static_cast<unsigned>(std::stoi(t.substr(5, 2)))},
-                                  std::chrono::day{static_cast<unsigned>(std::stoi(t.substr(8, 2)))}};
+  std::chrono::year_month_day ymd{
+      std::chrono::year{std::stoi(t.substr(0, 4))},
+      std::chrono::month{static_cast<unsigned>(std::stoi(t.substr(5, 2)))},
+      std::chrono::day{static_cast<unsigned>(std::stoi(t.substr(8, 2)))}};
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days{ymd};
 }
@@ -118,12 +119,11 @@ std::pair<int, std::string_view> LicenceClass(std::string_view licence) {
   std::string l = Lower(licence);
   auto has = [&](std::string_view s) { return l.find(s) != std::string::npos; };
   if (has("gpl")) return {2, "copyleft"};
-  if (has("proprietary") || has("commercial") || has("closed") || l == "none")
-    return {0, "closed"};
+  if (has("proprietary") || has("commercial") || has("closed") || l == "none") return {0, "closed"};
   if (has("-nc") || has(" nc") || has("noncommercial") || has("non-commercial"))
     return {1, "restricted"};
-  for (std::string_view open : {"apache", "mit", "bsd", "isc", "mpl", "unlicense", "zlib", "cc0",
-                                "cc-by"})
+  for (std::string_view open :
+       {"apache", "mit", "bsd", "isc", "mpl", "unlicense", "zlib", "cc0", "cc-by"})
     if (has(open)) return {3, "open"};
   return {1, "restricted"};
 }
@@ -185,7 +185,8 @@ class FactView {
 
   std::optional<Measured> Measure(RubricMeasure m) const {
     switch (m) {
-      case M::kDocs: return YesNo({"docs"}, "docs present", "no docs found");
+      case M::kDocs:
+        return YesNo({"docs"}, "docs present", "no docs found");
       case M::kLicence: {
         const Fact* fact = Find({"licence", "license"});
         if (fact == nullptr) return std::nullopt;
@@ -201,7 +202,8 @@ class FactView {
           return Measured{0.0, "no build files", fact->evidence_ids};
         return Measured{1.0, "build files " + Trim(fact->value), fact->evidence_ids};
       }
-      case M::kCommitsLastYear: return Count({"commits_last_year"}, "{} commits in the last year");
+      case M::kCommitsLastYear:
+        return Count({"commits_last_year"}, "{} commits in the last year");
       case M::kDaysSinceCommit:
         return Days({"last_commit", "pushed_at", "last_modified"}, "last commit {} days ago");
       case M::kIntegrations: {
@@ -210,22 +212,26 @@ class FactView {
         if (ParseYesNo(fact->value) == false)
           return Measured{0.0, "no integrations listed", fact->evidence_ids};
         std::vector<std::string> items = SplitList(fact->value);
-        return Measured{static_cast<double>(items.size()),
-                        fmt::format("integrates with {} ({})", fmt::join(items, ", "), items.size()),
-                        fact->evidence_ids};
+        return Measured{
+            static_cast<double>(items.size()),
+            fmt::format("integrates with {} ({})", fmt::join(items, ", "), items.size()),
+            fact->evidence_ids};
       }
-      case M::kContributors: return Count({"contributors"}, "{} contributors");
+      case M::kContributors:
+        return Count({"contributors"}, "{} contributors");
       case M::kEvidenceCount:
         if (f_.evidence_count <= 0) return std::nullopt;
         return Measured{static_cast<double>(f_.evidence_count),
-                        fmt::format("{} ledger records", f_.evidence_count), {}};
+                        fmt::format("{} ledger records", f_.evidence_count),
+                        {}};
       case M::kSourceCount:
         if (f_.evidence_count <= 0) return std::nullopt;
-        return Measured{static_cast<double>(f_.source_count),
-                        fmt::format("{} distinct source{}", f_.source_count,
-                                    f_.source_count == 1 ? "" : "s"),
-                        {}};
-      case M::kAgeDays: return Days({"created_at", "released"}, "created {} days ago");
+        return Measured{
+            static_cast<double>(f_.source_count),
+            fmt::format("{} distinct source{}", f_.source_count, f_.source_count == 1 ? "" : "s"),
+            {}};
+      case M::kAgeDays:
+        return Days({"created_at", "released"}, "created {} days ago");
       case M::kReleasesLastYear:
         return Count({"releases_last_year"}, "{} releases in the last year");
       case M::kIssuesPer100Stars: {
@@ -246,7 +252,8 @@ class FactView {
         for (const Fact& fact : f_.facts) n += fact.evidence_ids.empty() ? 1 : 0;
         if (n == 0) return std::nullopt;
         return Measured{static_cast<double>(n),
-                        fmt::format("{} fact{} without a source", n, n == 1 ? "" : "s"), {}};
+                        fmt::format("{} fact{} without a source", n, n == 1 ? "" : "s"),
+                        {}};
       }
       case M::kStarsPerMonth: {
         auto stars = Count({"stars"}, "{}");
@@ -254,15 +261,16 @@ class FactView {
         if (!stars || !age) return std::nullopt;
         double months = std::max(1.0, age->value / 30.0);
         double rate = std::round(stars->value / months);
-        Measured m{rate,
-                   fmt::format("{} stars in {} days ({} a month)", stars->shown, age->shown,
-                               Number(rate)),
-                   stars->evidence_ids};
+        Measured m{
+            rate,
+            fmt::format("{} stars in {} days ({} a month)", stars->shown, age->shown, Number(rate)),
+            stars->evidence_ids};
         m.evidence_ids.insert(m.evidence_ids.end(), age->evidence_ids.begin(),
                               age->evidence_ids.end());
         return m;
       }
-      case M::kDownloads: return Count({"downloads"}, "{} downloads");
+      case M::kDownloads:
+        return Count({"downloads"}, "{} downloads");
       case M::kModalities:
       case M::kMediaModalities: {
         const Fact* fact = Find({"modalities"});
@@ -282,8 +290,10 @@ class FactView {
                                       : fmt::format("media {}", fmt::join(media, ", ")),
                         fact->evidence_ids};
       }
-      case M::kOnDevice: return YesNo({"on_device"}, "runs on device", "no on-device build");
-      case M::kContextWindow: return Count({"context_window"}, "context window {} tokens");
+      case M::kOnDevice:
+        return YesNo({"on_device"}, "runs on device", "no on-device build");
+      case M::kContextWindow:
+        return Count({"context_window"}, "context window {} tokens");
       case M::kParametersBillions: {
         const Fact* fact = Find({"parameters"});
         if (fact == nullptr) return std::nullopt;
@@ -291,9 +301,8 @@ class FactView {
         if (!v) return std::nullopt;
         std::string t = Lower(Trim(fact->value));
         // "2.2B" parses to 2.2e9; a bare "27" means billions, a bare 2200000000 means units.
-        double billions = (!t.empty() && (t.back() == 'b' || t.back() == 'm' || *v > 1e5))
-                              ? *v / 1e9
-                              : *v;
+        double billions =
+            (!t.empty() && (t.back() == 'b' || t.back() == 'm' || *v > 1e5)) ? *v / 1e9 : *v;
         return Measured{billions, fmt::format("{}B parameters", Number(billions)),
                         fact->evidence_ids};
       }
@@ -310,7 +319,13 @@ class FactView {
         if (fact == nullptr) return std::nullopt;
         return Measured{1.0, "backed by " + Trim(fact->value), fact->evidence_ids};
       }
-      case M::kForks: return Count({"forks"}, "{} forks");
+      case M::kLikes:
+        return Count({"likes"}, "{} likes");
+      case M::kQuantised:
+        return YesNo({"quantised", "quantized"}, "quantised builds available",
+                     "no quantised builds");
+      case M::kForks:
+        return Count({"forks"}, "{} forks");
     }
     return std::nullopt;
   }
@@ -326,7 +341,9 @@ int Points(const RubricRule& rule, double value) {
   return 0;
 }
 
-std::string Signed(int points) { return points < 0 ? fmt::format("-{}", -points) : fmt::format("+{}", points); }
+std::string Signed(int points) {
+  return points < 0 ? fmt::format("-{}", -points) : fmt::format("+{}", points);
+}
 
 struct Contribution {
   std::string shown;
@@ -343,16 +360,17 @@ std::string JoinAnd(const std::vector<std::string>& items) {
 }
 
 std::string Rationale(const SubjectTake& take, std::vector<Contribution> parts) {
-  std::stable_sort(parts.begin(), parts.end(),
-                   [](const Contribution& x, const Contribution& y) { return x.points > y.points; });
+  std::stable_sort(parts.begin(), parts.end(), [](const Contribution& x, const Contribution& y) {
+    return x.points > y.points;
+  });
   std::vector<std::string> pros;
   for (const Contribution& c : parts)
     if (c.points > 0 && pros.size() < 2) pros.push_back(c.shown);
   const Contribution* worst = nullptr;
   for (const Contribution& c : parts)
     if (c.points < 0 && (worst == nullptr || c.points < worst->points)) worst = &c;
-  std::string text = fmt::format("{} at {}: ", take.verdict == Verdict::kShip ? "Ships" : "Skips",
-                                 take.score);
+  std::string text =
+      fmt::format("{} at {}: ", take.verdict == Verdict::kShip ? "Ships" : "Skips", take.score);
   text += pros.empty() ? "nothing in the evidence lifts it"
                        : fmt::format("{} count{} most", JoinAnd(pros), pros.size() == 1 ? "s" : "");
   if (worst != nullptr) text += fmt::format("; against it, {}", worst->shown);
@@ -363,17 +381,23 @@ std::string Rationale(const SubjectTake& take, std::vector<Contribution> parts) 
 
 int RubricBase(Persona persona) {
   switch (persona) {
-    case Persona::kBuilder: return 40;
-    case Persona::kSkeptic: return 50;
-    case Persona::kFuturist: return 45;
-    case Persona::kCreator: return 40;
-    case Persona::kFounder: return 45;
+    case Persona::kBuilder:
+      return 40;
+    case Persona::kSkeptic:
+      return 50;
+    case Persona::kFuturist:
+      return 45;
+    case Persona::kCreator:
+      return 40;
+    case Persona::kFounder:
+      return 45;
   }
   return 50;
 }
 
 const std::vector<RubricRule>& Rubric() {
   using P = Persona;
+  // clang-format off
   static const std::vector<RubricRule> rubric = {
       {P::kBuilder, "docs", M::kDocs, false, {{1, 10}, {kAll, -10}}},
       {P::kBuilder, "licence openness", M::kLicence, false, {{3, 12}, {2, 4}, {1, -4}, {kAll, -10}}},
@@ -397,11 +421,13 @@ const std::vector<RubricRule>& Rubric() {
       {P::kFuturist, "modality breadth", M::kModalities, false, {{3, 12}, {2, 6}, {kAll, 0}}},
       {P::kFuturist, "on-device reach", M::kOnDevice, false, {{1, 10}, {kAll, -2}}},
       {P::kFuturist, "context", M::kContextWindow, false, {{128000, 4}, {32000, 2}, {kAll, 0}}},
+      {P::kFuturist, "community interest", M::kLikes, false, {{1000, 4}, {100, 2}, {kAll, 0}}},
 
       {P::kCreator, "media", M::kMediaModalities, false, {{2, 15}, {1, 8}, {kAll, -6}}},
       {P::kCreator, "docs", M::kDocs, false, {{1, 8}, {kAll, -8}}},
       {P::kCreator, "integrations", M::kIntegrations, false, {{3, 6}, {1, 3}, {kAll, 0}}},
       {P::kCreator, "hardware reach", M::kOnDevice, false, {{1, 10}, {kAll, -4}}},
+      {P::kCreator, "quantised builds", M::kQuantised, false, {{1, 4}, {kAll, 0}}},
       {P::kCreator, "model size", M::kParametersBillions, true, {{4, 8}, {15, 3}, {70, -3}, {kAny, -8}}},
       {P::kCreator, "free to try", M::kPricing, false, {{3, 10}, {2, 10}, {1, 2}, {kAll, -8}}},
 
@@ -412,6 +438,7 @@ const std::vector<RubricRule>& Rubric() {
       {P::kFounder, "adoption", M::kDownloads, false, {{1e6, 6}, {1e5, 3}, {kAll, 0}}},
       {P::kFounder, "community", M::kForks, false, {{1000, 6}, {100, 3}, {kAll, 0}}},
   };
+  // clang-format on
   return rubric;
 }
 

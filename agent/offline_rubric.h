@@ -23,8 +23,9 @@
 // copyleft (GPL, LGPL, AGPL), closed (proprietary, commercial, none), restricted (anything else:
 // Gemma, Llama, OpenRAIL, CC-BY-NC, custom terms).
 //
-// The rubric (kRubric in offline_rubric.cpp is the same table as data; a test pins the two):
+// The rubric (Rubric() in offline_rubric.cpp is the same table as data; a test pins the two):
 //
+// clang-format off
 // | persona (base) | signal              | measure                          | points                                      |
 // |----------------|---------------------|----------------------------------|---------------------------------------------|
 // | builder (40)   | docs                | docs                             | yes +10, no -10                             |
@@ -47,10 +48,12 @@
 // |                | modality breadth    | modalities                       | >=3 +12, 2 +6, else 0                       |
 // |                | on-device reach     | on_device                        | yes +10, no -2                              |
 // |                | context             | context window (tokens)          | >=128k +4, >=32k +2, else 0                 |
+// |                | community interest  | likes                            | >=1000 +4, >=100 +2, else 0                 |
 // | creator (40)   | media               | modalities other than text       | >=2 +15, 1 +8, none -6                      |
 // |                | docs                | docs                             | yes +8, no -8                               |
 // |                | integrations        | integrations listed              | >=3 +6, >=1 +3, else 0                      |
 // |                | hardware reach      | on_device                        | yes +10, no -4                              |
+// |                | quantised builds    | quantised                        | yes +4, no 0                                |
 // |                | model size          | parameters (billions)            | <=4 +8, <=15 +3, <=70 -3, else -8           |
 // |                | free to try         | pricing                          | open-source +10, free +10, usage-based +2, paid -8 |
 // | founder (45)   | pricing             | pricing                          | open-source +10, free +6, usage-based +2, paid -6 |
@@ -59,6 +62,7 @@
 // |                | integrations        | integrations listed              | >=3 +8, >=1 +4, else 0                      |
 // |                | adoption            | downloads                        | >=1M +6, >=100k +3, else 0                  |
 // |                | community           | forks                            | >=1000 +6, >=100 +3, else 0                 |
+// clang-format on
 //
 // (1) only counted when at least one fact lacks evidence ids.
 // Signals needing two facts (momentum: stars and created_at; open issues: open_issues and stars)
@@ -94,10 +98,31 @@ RubricFacts RubricFactsFromLedger(const std::string& name,
 
 // How a measured value turns into points.
 enum class RubricMeasure {
-  kDocs, kLicence, kBuildFiles, kCommitsLastYear, kDaysSinceCommit, kIntegrations, kContributors,
-  kEvidenceCount, kSourceCount, kAgeDays, kReleasesLastYear, kIssuesPer100Stars, kUnsourced,
-  kStarsPerMonth, kDownloads, kModalities, kMediaModalities, kOnDevice, kContextWindow,
-  kParametersBillions, kPricing, kOrganisation, kForks,
+  kDocs,
+  kLicence,
+  kBuildFiles,
+  kCommitsLastYear,
+  kDaysSinceCommit,
+  kIntegrations,
+  kContributors,
+  kEvidenceCount,
+  kSourceCount,
+  kAgeDays,
+  kReleasesLastYear,
+  kIssuesPer100Stars,
+  kUnsourced,
+  kStarsPerMonth,
+  kDownloads,
+  kModalities,
+  kMediaModalities,
+  kOnDevice,
+  kContextWindow,
+  kParametersBillions,
+  kPricing,
+  kOrganisation,
+  kForks,
+  kLikes,
+  kQuantised,
 };
 
 // First band that matches wins: for kAtLeast the first with value >= bound, for kAtMost the

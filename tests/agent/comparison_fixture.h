@@ -124,11 +124,12 @@ inline Comparison SampleSubmission() {
        {Take(45, Verdict::kSkip, "Needs an app around it.", {}),
         Abstain("no evidence about creative tools")}},
       {Persona::kFounder,
-       {Abstain("no pricing evidence"), Take(65, Verdict::kShip, "Apache-2.0 is a moat.", {"ev-3"})}},
+       {Abstain("no pricing evidence"),
+        Take(65, Verdict::kShip, "Apache-2.0 is a moat.", {"ev-3"})}},
   };
   c.decision = {{"Parameters", "5B raw (2B effective)", "2.2B", {"ev-2", "ev-4"}}};
-  c.benchmarks = {{"SmolVLM2", "decode speed, 128 tokens", {21.5, 20.1, 22.8, "tokens/s"},
-                   "rcpt-7", {"ev-6"}}};
+  c.benchmarks = {
+      {"SmolVLM2", "decode speed, 128 tokens", {21.5, 20.1, 22.8, "tokens/s"}, "rcpt-7", {"ev-6"}}};
   return c;
 }
 

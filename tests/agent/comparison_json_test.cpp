@@ -13,20 +13,23 @@ using testing::SampleComparison;
 
 // A submission as a model would write it, in the schema's exact shape.
 json GoodSubmission() {
-  json take = {{"score", 72}, {"verdict", "ship"}, {"rationale", "Solid."},
-               {"evidence_ids", {"ev-1"}}};
+  json take = {
+      {"score", 72}, {"verdict", "ship"}, {"rationale", "Solid."}, {"evidence_ids", {"ev-1"}}};
   json panel = json::array();
   for (const char* p : {"builder", "skeptic", "futurist", "creator", "founder"})
-    panel.push_back({{"persona", p},
-                     {"takes", json::array({take, {{"abstain", true}, {"abstain_reason", "no data"}}})}});
+    panel.push_back(
+        {{"persona", p},
+         {"takes", json::array({take, {{"abstain", true}, {"abstain_reason", "no data"}}})}});
   auto subject = [](const char* name) {
-    return json{{"name", name},
-                {"tagline", "t"},
-                {"summary", "s"},
-                {"category", "Developer Tools"},
-                {"pricing", {{"model", "free"}, {"entry", "Free"}}},
-                {"licence", "MIT"},
-                {"facts", json::array({{{"field", "licence"}, {"value", "MIT"}, {"evidence_ids", {"ev-1"}}}})}};
+    return json{
+        {"name", name},
+        {"tagline", "t"},
+        {"summary", "s"},
+        {"category", "Developer Tools"},
+        {"pricing", {{"model", "free"}, {"entry", "Free"}}},
+        {"licence", "MIT"},
+        {"facts",
+         json::array({{{"field", "licence"}, {"value", "MIT"}, {"evidence_ids", {"ev-1"}}}})}};
   };
   return {{"title", "A vs B"},
           {"question", "Which?"},
@@ -57,8 +60,8 @@ TEST_CASE("the stored JSON has the schema name and the documented keys") {
   CHECK(j["schema"] == "intern.comparison/v1");
   CHECK(j["verdict"][0]["label"] == "Ship · 3 ship / 1 skip");
   CHECK(j["verdict"][0]["ship_share"] == 0.75);
-  CHECK(j["panel"][3]["takes"][1] == json{{"abstain", true},
-                                          {"abstain_reason", "no evidence about creative tools"}});
+  CHECK(j["panel"][3]["takes"][1] ==
+        json{{"abstain", true}, {"abstain_reason", "no evidence about creative tools"}});
   CHECK(j["evidence"][0]["id"] == "ev-1");
   CHECK(j["benchmarks"][0]["figures"]["unit"] == "tokens/s");
   CHECK(j["cost"] == json{{"usd", 0.42}, {"tokens", 12345}});
@@ -112,7 +115,8 @@ TEST_CASE("the reader accepts common variations of shape") {
   s0["license"] = "Apache-2.0";
   s0["pricing"] = "Free (open weights)";
   s0["links"] = json::array({"https://example.org/a"});
-  s0["facts"] = json::array({{{"field", "stars"}, {"value", 12400}, {"evidence_ids", "ev-1, ev-2"}}});
+  s0["facts"] =
+      json::array({{{"field", "stars"}, {"value", 12400}, {"evidence_ids", "ev-1, ev-2"}}});
   json& builder = args["panel"][0];
   builder["takes"] = {{"B", {{"abstain", "nothing about builds"}}},
                       {"A", {{"score", "84/100"}, {"verdict", "Ship"}, {"rationale", "ok"}}}};
@@ -161,9 +165,9 @@ TEST_CASE("shape problems are reported with their paths, all at once") {
 TEST_CASE("a submission with one subject or no panel says what is missing") {
   ParsedComparison parsed =
       ParseDraftSubmission(json{{"title", "A"}, {"subjects", json::array({json{{"name", "A"}}})}});
-  CHECK(parsed.problems == std::vector<std::string>{
-                               "subjects must list exactly two subjects, got 1",
-                               "panel is missing: give the five personas' takes"});
+  CHECK(parsed.problems ==
+        std::vector<std::string>{"subjects must list exactly two subjects, got 1",
+                                 "panel is missing: give the five personas' takes"});
   CHECK(ParseDraftSubmission(json::array()).problems ==
         std::vector<std::string>{"the draft must be a JSON object, got a list"});
 }

@@ -167,7 +167,8 @@ TEST_CASE("model text cannot inject HTML, break a table or define citation links
   CHECK(Contains(md, "- **parameters**: 5B | 2B effective [2]\n"));
   CHECK(Contains(md, "\n\\[1]: &lt;https://evil.example/&gt; hijack\n"));
   CHECK(Contains(md, "Line one # not a heading &lt;b&gt;bold&lt;/b&gt; [4]"));
-  CHECK(Contains(md, "Links: GitHub <https://github.com/huggingface/smollm> · Docs javascript:alert(1)\n"));
+  CHECK(Contains(
+      md, "Links: GitHub <https://github.com/huggingface/smollm> · Docs javascript:alert(1)\n"));
 }
 
 TEST_CASE("a table cell escapes pipes and backslashes and folds line breaks") {
@@ -180,9 +181,10 @@ TEST_CASE("a table cell escapes pipes and backslashes and folds line breaks") {
 
 TEST_CASE("an offline draft says no language model wrote it") {
   std::string md = RenderMarkdown(LargerComparison());
-  CHECK(Contains(md, "\n---\n\n*Generated 2026-11-21T10:00:00Z. Written by intern's offline "
-                     "researcher: no language model wrote this draft. Cost $0.00 (0 tokens). "
-                     "Session s-42.*\n"));
+  CHECK(Contains(md,
+                 "\n---\n\n*Generated 2026-11-21T10:00:00Z. Written by intern's offline "
+                 "researcher: no language model wrote this draft. Cost $0.00 (0 tokens). "
+                 "Session s-42.*\n"));
 }
 
 TEST_CASE("flags, exceptions and rubric signals are shown plainly") {
@@ -198,16 +200,18 @@ TEST_CASE("flags, exceptions and rubric signals are shown plainly") {
                  "- **Override:** reviewed the licence by hand\n\n"));
   CHECK(Contains(md, "**SmolVLM2 — 55/100 · ship.** Line one"));
   CHECK(Contains(md, "*Verdict differs from the score:* the only small model with video\n"));
-  CHECK(Contains(md, "Signals:\n\n- licence openness: licence Apache-2.0 (open) +12\n"
-                     "- recency: last commit 400 days ago -10\n"));
+  CHECK(Contains(md,
+                 "Signals:\n\n- licence openness: licence Apache-2.0 (open) +12\n"
+                 "- recency: last commit 400 days ago -10\n"));
   CHECK(Contains(md, "| Skeptic | 78/100 · ship | 55/100 · ship |\n"));
 }
 
 TEST_CASE("without benchmarks the sandbox section says nothing was measured") {
   std::string md = RenderMarkdown(LargerComparison());
-  CHECK(Contains(md, "## Measured in our sandbox\n\nNothing was measured in the sandbox for "
-                     "this comparison; every figure above is a published claim with its "
-                     "source.\n\n"));
+  CHECK(Contains(md,
+                 "## Measured in our sandbox\n\nNothing was measured in the sandbox for "
+                 "this comparison; every figure above is a published claim with its "
+                 "source.\n\n"));
   CHECK_FALSE(Contains(md, "| Subject | Benchmark |"));
 }
 

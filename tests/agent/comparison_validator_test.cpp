@@ -38,8 +38,8 @@ TEST_CASE("the workflow's fills compute verdicts, derived decision rows and numb
   CHECK(c.verdict[0] == SubjectVerdict{"Ship · 3 ship / 1 skip", 0.75, 3, 1, 1});
   CHECK(c.verdict[1] == SubjectVerdict{"Ship · 3 ship / 1 skip", 0.75, 3, 1, 1});
   REQUIRE(c.decision.size() == 7);
-  CHECK(c.decision[0] == DecisionRow{"Panel verdict", "Ship · 3 ship / 1 skip",
-                                     "Ship · 3 ship / 1 skip", {}});
+  CHECK(c.decision[0] ==
+        DecisionRow{"Panel verdict", "Ship · 3 ship / 1 skip", "Ship · 3 ship / 1 skip", {}});
   CHECK(c.decision[1] == DecisionRow{"Panel ship", "75%", "75%", {}});
   CHECK(c.decision[2] == DecisionRow{"Pricing", "Free (open weights)", "Free", {}});
   CHECK(c.decision[6].label == "Parameters");
@@ -49,9 +49,9 @@ TEST_CASE("the workflow's fills compute verdicts, derived decision rows and numb
   CHECK(ids == std::vector<std::string>{"ev-1", "ev-2", "ev-3", "ev-4", "ev-5", "ev-6"});
   CHECK(EvidenceNumber(c, "ev-5") == 5);
   CHECK(EvidenceNumber(c, "ev-99") == 0);
-  CHECK(c.evidence[1] == EvidenceItem{"ev-2", "gemma-3n", "https://huggingface.co/google/gemma-3n-E2B",
-                                      "google/gemma-3n-E2B", "", "2026-11-21T09:15:00Z",
-                                      "hub_lookup"});
+  CHECK(c.evidence[1] ==
+        EvidenceItem{"ev-2", "gemma-3n", "https://huggingface.co/google/gemma-3n-E2B",
+                     "google/gemma-3n-E2B", "", "2026-11-21T09:15:00Z", "hub_lookup"});
 }
 
 TEST_CASE("completing the derived parts twice changes nothing") {
@@ -62,7 +62,8 @@ TEST_CASE("completing the derived parts twice changes nothing") {
   CHECK(again == c);
 }
 
-TEST_CASE("the verdict label says skip or split when the panel does, and no take when all abstain") {
+TEST_CASE(
+    "the verdict label says skip or split when the panel does, and no take when all abstain") {
   Comparison c = SampleSubmission();
   for (PanelTake& p : c.panel) p.takes[0] = Take(30, Verdict::kSkip, "no", {});
   c.panel[0].takes[0] = Take(70, Verdict::kShip, "yes", {});
@@ -165,12 +166,15 @@ TEST_CASE("schema problems: same subject twice, unknown pricing, empty rationale
   CompleteDerived(c);
   std::vector<std::string> problems = Check(c);
   REQUIRE(problems.size() >= 4);
-  CHECK(problems[0] ==
-        "subjects[0].pricing.model \"freemium\" is not one of free, open-source, paid, usage-based");
-  CHECK(problems[1] == "subjects[1].name \"gemma-3n\" names the same tool as subjects[0]: compare "
-                       "two different tools");
-  CHECK(problems[2] ==
-        "panel[0].takes[0].rationale is empty: say in a sentence or two why the builder decided so");
+  CHECK(
+      problems[0] ==
+      "subjects[0].pricing.model \"freemium\" is not one of free, open-source, paid, usage-based");
+  CHECK(problems[1] ==
+        "subjects[1].name \"gemma-3n\" names the same tool as subjects[0]: compare "
+        "two different tools");
+  CHECK(
+      problems[2] ==
+      "panel[0].takes[0].rationale is empty: say in a sentence or two why the builder decided so");
   CHECK(problems[3] ==
         "panel[3].takes[1].abstain_reason is empty: say which evidence the creator lacks");
 }
@@ -183,8 +187,9 @@ TEST_CASE("a benchmark must name a subject and carry a receipt") {
   std::vector<std::string> problems = Check(c);
   REQUIRE(problems.size() == 2);
   CHECK(problems[0] == "benchmarks[0].subject \"Llama\" is neither Gemma 3n nor SmolVLM2");
-  CHECK(problems[1] == "benchmarks[0].receipt_id is empty: only results measured with "
-                       "run_benchmark belong in benchmarks (put vendors' figures in facts)");
+  CHECK(problems[1] ==
+        "benchmarks[0].receipt_id is empty: only results measured with "
+        "run_benchmark belong in benchmarks (put vendors' figures in facts)");
 }
 
 TEST_CASE("a draft that researched only one subject is flagged one-sided, not rejected") {

@@ -1,7 +1,6 @@
 #include "agent/offline_rubric.h"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -102,24 +101,23 @@ TEST_CASE("each score lists its signals, the evidence behind them and a rational
         "against it, licence Proprietary (closed).");
 
   SubjectTake futurist = ScoreSubject(Persona::kFuturist, SmolVlm(), kToday);
-  CHECK(futurist.signals == std::vector<std::string>{
-                                "momentum: 2,400 stars in 639 days (113 a month) +3",
-                                "adoption: 1,200,000 downloads +10",
-                                "recency: last commit 11 days ago +8",
-                                "modality breadth: modalities text, image, video (3) +12",
-                                "on-device reach: runs on device +10"});
+  CHECK(futurist.signals ==
+        std::vector<std::string>{"momentum: 2,400 stars in 639 days (113 a month) +3",
+                                 "adoption: 1,200,000 downloads +10",
+                                 "recency: last commit 11 days ago +8",
+                                 "modality breadth: modalities text, image, video (3) +12",
+                                 "on-device reach: runs on device +10"});
   CHECK(futurist.rationale ==
         "Ships at 88: modalities text, image, video (3) and 1,200,000 downloads count most.");
 }
 
 TEST_CASE("the skeptic marks down claims without a source and gated licences") {
   SubjectTake skeptic = ScoreSubject(Persona::kSkeptic, FlashLite(), kToday);
-  CHECK(skeptic.signals == std::vector<std::string>{
-                               "evidence volume: 5 ledger records +3",
-                               "source diversity: 2 distinct sources +2",
-                               "maturity: created 522 days ago +4",
-                               "unsourced claims: 1 fact without a source -4",
-                               "licence terms: licence Proprietary (closed) -8"});
+  CHECK(skeptic.signals ==
+        std::vector<std::string>{
+            "evidence volume: 5 ledger records +3", "source diversity: 2 distinct sources +2",
+            "maturity: created 522 days ago +4", "unsourced claims: 1 fact without a source -4",
+            "licence terms: licence Proprietary (closed) -8"});
 }
 
 TEST_CASE("a persona abstains when too few of its signals have evidence, saying which") {
@@ -135,8 +133,8 @@ TEST_CASE("a persona abstains when too few of its signals have evidence, saying 
         "integrations, adoption and community)");
   SubjectTake creator = ScoreSubject(Persona::kCreator, thin, kToday);
   CHECK(creator.abstain_reason ==
-        "the evidence reaches only 0 of the creator's 6 signals (missing media, docs, "
-        "integrations, hardware reach, model size and free to try)");
+        "the evidence reaches only 0 of the creator's 7 signals (missing media, docs, "
+        "integrations, hardware reach, quantised builds, model size and free to try)");
   // The skeptic has the ledger counts and the licence: enough to judge (harshly).
   SubjectTake skeptic = ScoreSubject(Persona::kSkeptic, thin, kToday);
   CHECK_FALSE(skeptic.abstain);
@@ -180,32 +178,92 @@ TEST_CASE("every signal rewards the good case and penalises (or ignores) the bad
   const std::vector<SignCase> cases = {
       {P::kBuilder, "docs", {F("docs", "yes")}, {F("docs", "no")}, true},
       {P::kBuilder, "licence openness", {F("licence", "MIT")}, {F("licence", "proprietary")}, true},
-      {P::kBuilder, "installability", {F("build_files", "CMakeLists.txt")}, {F("build_files", "none")}, true},
-      {P::kBuilder, "activity", {F("commits_last_year", "900")}, {F("commits_last_year", "3")}, true},
-      {P::kBuilder, "recency", {F("last_commit", "2026-11-20")}, {F("last_commit", "2024-01-01")}, true},
-      {P::kBuilder, "integrations", {F("integrations", "a, b, c")}, {F("integrations", "none")}, false},
+      {P::kBuilder,
+       "installability",
+       {F("build_files", "CMakeLists.txt")},
+       {F("build_files", "none")},
+       true},
+      {P::kBuilder,
+       "activity",
+       {F("commits_last_year", "900")},
+       {F("commits_last_year", "3")},
+       true},
+      {P::kBuilder,
+       "recency",
+       {F("last_commit", "2026-11-20")},
+       {F("last_commit", "2024-01-01")},
+       true},
+      {P::kBuilder,
+       "integrations",
+       {F("integrations", "a, b, c")},
+       {F("integrations", "none")},
+       false},
       {P::kBuilder, "contributors", {F("contributors", "120")}, {F("contributors", "1")}, true},
-      {P::kSkeptic, "maturity", {F("created_at", "2020-01-01")}, {F("created_at", "2026-11-01")}, true},
-      {P::kSkeptic, "release cadence", {F("releases_last_year", "12")}, {F("releases_last_year", "0")}, true},
-      {P::kSkeptic, "open issues", {F("open_issues", "10"), F("stars", "5k")},
-       {F("open_issues", "900"), F("stars", "1000")}, true},
-      {P::kSkeptic, "licence terms", {F("licence", "BSD-3-Clause")}, {F("licence", "llama3.2")}, true},
-      {P::kFuturist, "momentum", {F("stars", "30k"), F("created_at", "2026-08-21")},
-       {F("stars", "40"), F("created_at", "2020-01-01")}, true},
+      {P::kSkeptic,
+       "maturity",
+       {F("created_at", "2020-01-01")},
+       {F("created_at", "2026-11-01")},
+       true},
+      {P::kSkeptic,
+       "release cadence",
+       {F("releases_last_year", "12")},
+       {F("releases_last_year", "0")},
+       true},
+      {P::kSkeptic,
+       "open issues",
+       {F("open_issues", "10"), F("stars", "5k")},
+       {F("open_issues", "900"), F("stars", "1000")},
+       true},
+      {P::kSkeptic,
+       "licence terms",
+       {F("licence", "BSD-3-Clause")},
+       {F("licence", "llama3.2")},
+       true},
+      {P::kFuturist,
+       "momentum",
+       {F("stars", "30k"), F("created_at", "2026-08-21")},
+       {F("stars", "40"), F("created_at", "2020-01-01")},
+       true},
       {P::kFuturist, "adoption", {F("downloads", "3M")}, {F("downloads", "500")}, true},
-      {P::kFuturist, "recency", {F("pushed_at", "2026-11-01")}, {F("pushed_at", "2025-01-01")}, true},
-      {P::kFuturist, "modality breadth", {F("modalities", "text/image/audio")}, {F("modalities", "text")}, false},
+      {P::kFuturist,
+       "recency",
+       {F("pushed_at", "2026-11-01")},
+       {F("pushed_at", "2025-01-01")},
+       true},
+      {P::kFuturist,
+       "modality breadth",
+       {F("modalities", "text/image/audio")},
+       {F("modalities", "text")},
+       false},
       {P::kFuturist, "on-device reach", {F("on_device", "true")}, {F("on_device", "false")}, true},
-      {P::kFuturist, "context", {F("context_window", "128k")}, {F("context_window", "4096")}, false},
+      {P::kFuturist,
+       "context",
+       {F("context_window", "128k")},
+       {F("context_window", "4096")},
+       false},
       {P::kCreator, "media", {F("modalities", "image, audio")}, {F("modalities", "text")}, true},
       {P::kCreator, "docs", {F("docs", "present")}, {F("docs", "absent")}, true},
-      {P::kCreator, "integrations", {F("integrations", "comfyui")}, {F("integrations", "no")}, false},
+      {P::kCreator,
+       "integrations",
+       {F("integrations", "comfyui")},
+       {F("integrations", "no")},
+       false},
       {P::kCreator, "hardware reach", {F("on_device", "yes")}, {F("on_device", "no")}, true},
+      {P::kCreator, "quantised builds", {F("quantized", "yes")}, {F("quantised", "no")}, false},
+      {P::kFuturist, "community interest", {F("likes", "2.5k")}, {F("likes", "3")}, false},
       {P::kCreator, "model size", {F("parameters", "1.7B")}, {F("parameters", "405B")}, true},
       {P::kCreator, "free to try", {F("pricing", "free")}, {F("pricing", "paid")}, true},
       {P::kFounder, "pricing", {F("pricing", "open-source")}, {F("pricing", "paid")}, true},
-      {P::kFounder, "commercial licence", {F("licence", "Apache-2.0")}, {F("licence", "AGPL-3.0")}, true},
-      {P::kFounder, "integrations", {F("integrations", "a, b, c, d")}, {F("integrations", "none")}, false},
+      {P::kFounder,
+       "commercial licence",
+       {F("licence", "Apache-2.0")},
+       {F("licence", "AGPL-3.0")},
+       true},
+      {P::kFounder,
+       "integrations",
+       {F("integrations", "a, b, c, d")},
+       {F("integrations", "none")},
+       false},
       {P::kFounder, "adoption", {F("downloads", "2,000,000")}, {F("downloads", "12")}, false},
       {P::kFounder, "community", {F("forks", "4.2k")}, {F("forks", "2")}, false},
   };
@@ -242,9 +300,12 @@ TEST_CASE("licence classes: permissive is open, GPL is copyleft, NC and custom t
 TEST_CASE("scores are clamped to 0-100") {
   RubricFacts bad;
   bad.name = "Abandoned";
-  bad.facts = {{"docs", "no", {"e"}},          {"licence", "proprietary", {"e"}},
-               {"build_files", "none", {"e"}}, {"commits_last_year", "0", {"e"}},
-               {"last_commit", "2019-01-01", {"e"}}, {"contributors", "1", {"e"}}};
+  bad.facts = {{"docs", "no", {"e"}},
+               {"licence", "proprietary", {"e"}},
+               {"build_files", "none", {"e"}},
+               {"commits_last_year", "0", {"e"}},
+               {"last_commit", "2019-01-01", {"e"}},
+               {"contributors", "1", {"e"}}};
   CHECK(ScoreSubject(Persona::kBuilder, bad, kToday).score == 0);
 }
 
@@ -262,14 +323,19 @@ TEST_CASE("ledger records become rubric facts: latest value per field, counts pe
     return r;
   };
   std::vector<tools::EvidenceRecord> records = {
-      rec("ev-1", "SmolVLM2", "fact", "stars", "2,000", "https://github.com/x/y", "2026-11-01T00:00:00Z"),
-      rec("ev-2", "smolvlm2", "fact", "Stars", "2,400", "https://github.com/x/y#stars", "2026-11-20T00:00:00Z"),
+      rec("ev-1", "SmolVLM2", "fact", "stars", "2,000", "https://github.com/x/y",
+          "2026-11-01T00:00:00Z"),
+      rec("ev-2", "smolvlm2", "fact", "Stars", "2,400", "https://github.com/x/y#stars",
+          "2026-11-20T00:00:00Z"),
       rec("ev-3", "SmolVLM2", "page", "", "README", "https://hf.co/x", "2026-11-20T00:00:00Z"),
-      rec("ev-4", "Gemma 3n", "fact", "stars", "9,000", "https://github.com/g/h", "2026-11-20T00:00:00Z"),
-      rec("ev-5", "SmolVLM2", "fact", "licence", "Apache-2.0", "https://hf.co/x", "2026-11-02T00:00:00Z"),
+      rec("ev-4", "Gemma 3n", "fact", "stars", "9,000", "https://github.com/g/h",
+          "2026-11-20T00:00:00Z"),
+      rec("ev-5", "SmolVLM2", "fact", "licence", "Apache-2.0", "https://hf.co/x",
+          "2026-11-02T00:00:00Z"),
   };
   RubricFacts f = RubricFactsFromLedger("SmolVLM2", records);
-  CHECK(f.facts == std::vector<Fact>{{"stars", "2,400", {"ev-2"}}, {"licence", "Apache-2.0", {"ev-5"}}});
+  CHECK(f.facts ==
+        std::vector<Fact>{{"stars", "2,400", {"ev-2"}}, {"licence", "Apache-2.0", {"ev-5"}}});
   CHECK(f.evidence_count == 4);
   CHECK(f.source_count == 2);
 }
