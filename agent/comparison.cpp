@@ -113,4 +113,48 @@ void CompleteDerived(Comparison& comparison) {
   comparison.decision = std::move(rows);
 }
 
+namespace {
+
+std::string LowerAscii(std::string_view s) {
+  std::string out;
+  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return out;
+}
+
+const Fact* FindFact(const Subject& s, std::string_view field) {
+  std::string key = LowerAscii(field);
+  for (const Fact& f : s.facts)
+    if (LowerAscii(f.field) == key) return &f;
+  return nullptr;
+}
+
+std::string FieldLabel(std::string_view field) {
+  std::string label(field);
+  std::replace(label.begin(), label.end(), '_', ' ');
+  if (!label.empty() && label[0] >= 'a' && label[0] <= 'z')
+    label[0] = static_cast<char>(label[0] - 'a' + 'A');
+  return label;
+}
+
+}  // namespace
+
+std::vector<DecisionRow> KeyNumberRows(const Comparison& comparison,
+                                       const std::vector<std::string>& fields) {
+  std::vector<DecisionRow> rows;
+  for (const std::string& field : fields) {
+    const Fact* left = FindFact(comparison.subjects[0], field);
+    const Fact* right = FindFact(comparison.subjects[1], field);
+    if (left == nullptr && right == nullptr) continue;
+    DecisionRow row{FieldLabel(field), left ? left->value : "—", right ? right->value : "—", {}};
+    for (const Fact* f : {left, right})
+      if (f != nullptr)
+        for (const std::string& id : f->evidence_ids)
+          if (std::find(row.evidence_ids.begin(), row.evidence_ids.end(), id) ==
+              row.evidence_ids.end())
+            row.evidence_ids.push_back(id);
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace intern::agent

@@ -194,6 +194,13 @@ inline constexpr std::array<std::string_view, 6> kDerivedDecisionLabels = {
 // a derived label are replaced, so calling it again changes nothing.
 void CompleteDerived(Comparison& comparison);
 
+// Key-number rows for `fields`, in that order, from the two subjects' facts (what the offline
+// researcher puts in `decision`; a model writes its own). Each row: the field as a label
+// ("context_window" → "Context window"), each side's value or "—", and the evidence ids of both
+// facts. A field neither subject has gives no row. Fields are matched ignoring case.
+std::vector<DecisionRow> KeyNumberRows(const Comparison& comparison,
+                                       const std::vector<std::string>& fields);
+
 // "75%" for 0.75 (rounded to the nearest whole percent).
 std::string FormatShare(double share);
 

@@ -214,6 +214,8 @@ std::string MarkdownText(std::string_view text) {
       out += "&lt;";
     else if (ch == '>')
       out += "&gt;";
+    else if (ch == '(' && !out.empty() && out.back() == ']')
+      out += "\\(";  // "[x](javascript:…)" or "![x](https://tracker)" stays text
     else
       out += ch;
   }
@@ -221,25 +223,26 @@ std::string MarkdownText(std::string_view text) {
 }
 
 std::string MarkdownCell(std::string_view text) {
-  std::string out;
-  for (char ch : MarkdownText(text)) {
+  // Escape for the table first, so the backslashes MarkdownText adds are not doubled.
+  std::string cell;
+  for (char ch : text) {
     switch (ch) {
       case '\\':
-        out += "\\\\";
+        cell += "\\\\";
         break;
       case '|':
-        out += "\\|";
+        cell += "\\|";
         break;
       case '\r':
         break;
       case '\n':
-        out += ' ';
+        cell += ' ';
         break;
       default:
-        out += ch;
+        cell += ch;
     }
   }
-  return out;
+  return MarkdownText(cell);
 }
 
 std::string RenderMarkdown(const Comparison& c) {

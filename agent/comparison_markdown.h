@@ -13,8 +13,9 @@
 // the offline researcher's disclaimer), cost and session.
 //
 // Every piece of text that came from a model or a web page is neutralised: `<` and `>` become
-// entities (no raw HTML or <script> survives), table cells escape `|` and `\` and fold line
-// breaks, and only http(s) URLs become links.
+// entities (no raw HTML or <script> survives), inline links and images are broken up, table
+// cells escape `|` and `\` and fold line breaks, and only http(s) URLs from the links and
+// evidence become links.
 //
 // Pure and deterministic: the same document always renders to the same bytes.
 
@@ -27,7 +28,8 @@ namespace intern::agent {
 
 std::string RenderMarkdown(const Comparison& comparison);
 
-// `text` safe for Markdown running text: `<` → `&lt;`, `>` → `&gt;`.
+// `text` safe for Markdown running text: `<` → `&lt;`, `>` → `&gt;`, and `](` → `]\(` so model
+// text cannot carry links or remote images of its own.
 std::string MarkdownText(std::string_view text);
 // `text` safe inside a table cell: MarkdownText plus `\` → `\\`, `|` → `\|`, line breaks → space.
 std::string MarkdownCell(std::string_view text);

@@ -320,9 +320,10 @@ void FillEvidence(Comparison& c, const EvidenceLookup& lookup) {
     for (const std::string& id : ids)
       if (seen.insert(id).second) order.push_back(id);
   };
+  // The order the Markdown shows them in, so the numbers read [1], [2], ... from the top.
+  for (const DecisionRow& r : c.decision) cite(r.evidence_ids);
   for (const Subject& s : c.subjects)
     for (const Fact& f : s.facts) cite(f.evidence_ids);
-  for (const DecisionRow& r : c.decision) cite(r.evidence_ids);
   for (const PanelTake& p : c.panel)
     for (const SubjectTake& t : p.takes) cite(t.evidence_ids);
   for (const Benchmark& b : c.benchmarks) cite(b.evidence_ids);

@@ -82,8 +82,9 @@ ParityAssessment AssessParity(const Comparison& comparison, const EvidenceLookup
 
 // ---- Fills -------------------------------------------------------------------------------------
 
-// Rebuilds `evidence` from the ids cited in facts, decision rows, panel takes and benchmarks
-// (in that document order), numbered by first citation. Ids the lookup does not know are left
+// Rebuilds `evidence` from the ids cited in decision rows, facts (first subject, then second),
+// panel takes and benchmarks — the order RenderMarkdown shows them in — numbered by first
+// citation. Ids the lookup does not know are left
 // out (Validate reports them).
 void FillEvidence(Comparison& comparison, const EvidenceLookup& lookup);
 

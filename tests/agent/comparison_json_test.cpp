@@ -62,7 +62,7 @@ TEST_CASE("the stored JSON has the schema name and the documented keys") {
   CHECK(j["verdict"][0]["ship_share"] == 0.75);
   CHECK(j["panel"][3]["takes"][1] ==
         json{{"abstain", true}, {"abstain_reason", "no evidence about creative tools"}});
-  CHECK(j["evidence"][0]["id"] == "ev-1");
+  CHECK(j["evidence"][0]["id"] == "ev-2");
   CHECK(j["benchmarks"][0]["figures"]["unit"] == "tokens/s");
   CHECK(j["cost"] == json{{"usd", 0.42}, {"tokens", 12345}});
 }

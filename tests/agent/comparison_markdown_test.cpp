@@ -32,7 +32,7 @@ TEST_CASE("a small comparison renders to the exact Markdown") {
 | Best for | Multimodal model that runs on a phone | Small vision-language model for video and images |
 | Category | Developer Tools | Developer Tools |
 | Licence | Gemma terms of use | Apache-2.0 |
-| Parameters [2][4] | 5B raw (2B effective) | 2.2B |
+| Parameters [1][2] | 5B raw (2B effective) | 2.2B |
 
 ## Gemma 3n
 
@@ -44,8 +44,8 @@ Category: Developer Tools · Kind: model · Organisation: Google DeepMind
 
 Links: Model card <https://huggingface.co/google/gemma-3n-E2B>
 
-- **licence**: Gemma terms of use [1]
-- **parameters**: 5B raw (2B effective) [2]
+- **licence**: Gemma terms of use [3]
+- **parameters**: 5B raw (2B effective) [1]
 
 ## SmolVLM2
 
@@ -57,8 +57,8 @@ Category: Developer Tools · Kind: model · Organisation: Hugging Face
 
 Links: GitHub <https://github.com/huggingface/smollm>
 
-- **licence**: Apache-2.0 [3]
-- **parameters**: 2.2B [4]
+- **licence**: Apache-2.0 [4]
+- **parameters**: 2.2B [2]
 
 ## Scorecard
 
@@ -74,15 +74,15 @@ Links: GitHub <https://github.com/huggingface/smollm>
 
 ### Builder
 
-**Gemma 3n — 84/100 · ship.** Official tooling and open weights. [2]
+**Gemma 3n — 84/100 · ship.** Official tooling and open weights. [1]
 
-**SmolVLM2 — 80/100 · ship.** Four lines to a first answer. [3]
+**SmolVLM2 — 80/100 · ship.** Four lines to a first answer. [4]
 
 ### Skeptic
 
-**Gemma 3n — 78/100 · ship.** Terms are readable. [1]
+**Gemma 3n — 78/100 · ship.** Terms are readable. [3]
 
-**SmolVLM2 — 55/100 · skip.** Two billion parameters is a ceiling. [4]
+**SmolVLM2 — 55/100 · skip.** Two billion parameters is a ceiling. [2]
 
 ### Futurist
 
@@ -100,7 +100,7 @@ Links: GitHub <https://github.com/huggingface/smollm>
 
 **Gemma 3n — no panel take:** no pricing evidence
 
-**SmolVLM2 — 65/100 · ship.** Apache-2.0 is a moat. [3]
+**SmolVLM2 — 65/100 · ship.** Apache-2.0 is a moat. [4]
 
 ## Measured in our sandbox
 
@@ -112,13 +112,13 @@ Run by intern in its sandbox, kept apart from the vendors' own figures above.
 
 ## Evidence
 
-[1]: <https://ai.google.dev/gemma/terms> — Gemma Terms of Use, retrieved 2026-11-21, via catalog
+[1]: <https://huggingface.co/google/gemma-3n-E2B> — google/gemma-3n-E2B, retrieved 2026-11-21, via hub_lookup
 
-[2]: <https://huggingface.co/google/gemma-3n-E2B> — google/gemma-3n-E2B, retrieved 2026-11-21, via hub_lookup
+[2]: <https://github.com/huggingface/smollm> — huggingface/smollm, retrieved 2026-11-21, via github_lookup
 
-[3]: <https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct> — HuggingFaceTB/SmolVLM2-2.2B-Instruct, retrieved 2026-11-21, via hub_lookup
+[3]: <https://ai.google.dev/gemma/terms> — Gemma Terms of Use, retrieved 2026-11-21, via catalog
 
-[4]: <https://github.com/huggingface/smollm> — huggingface/smollm, retrieved 2026-11-21, via github_lookup
+[4]: <https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct> — HuggingFaceTB/SmolVLM2-2.2B-Instruct, retrieved 2026-11-21, via hub_lookup
 
 [5]: <https://example.org/leaderboard> — Open VLM Leaderboard, retrieved 2026-11-21, via fetch_page
 
@@ -141,6 +141,7 @@ Comparison LargerComparison() {
   c.subjects[0].summary = "Fast | small <script>alert(1)</script> model";
   c.subjects[1].summary = "[1]: <https://evil.example/> hijack";
   c.subjects[0].facts[1].value = "5B | 2B effective";
+  c.subjects[0].tagline = "![pixel](https://tracker.example/p.gif) [click](javascript:alert(1))";
   c.subjects[1].links.push_back({"Docs", "javascript:alert(1)"});
   c.panel[1].takes[1] = Take(55, Verdict::kShip, "Line one\n# not a heading <b>bold</b>", {"ev-4"});
   c.panel[1].takes[1].exception = "the only small model with video";
@@ -163,10 +164,15 @@ TEST_CASE("model text cannot inject HTML, break a table or define citation links
   CHECK_FALSE(Contains(md, "<script>"));
   CHECK_FALSE(Contains(md, "<b>"));
   CHECK(Contains(md, "Fast | small &lt;script&gt;alert(1)&lt;/script&gt; model\n"));
-  CHECK(Contains(md, "| Parameters [2][4] | 5B raw (2B effective) | 2.2B |\n"));
-  CHECK(Contains(md, "- **parameters**: 5B | 2B effective [2]\n"));
+  CHECK(Contains(md, "| Parameters [1][2] | 5B raw (2B effective) | 2.2B |\n"));
+  CHECK(Contains(md, "- **parameters**: 5B | 2B effective [1]\n"));
   CHECK(Contains(md, "\n\\[1]: &lt;https://evil.example/&gt; hijack\n"));
-  CHECK(Contains(md, "Line one # not a heading &lt;b&gt;bold&lt;/b&gt; [4]"));
+  CHECK(
+      Contains(md, "*![pixel]\\(https://tracker.example/p.gif) [click]\\(javascript:alert(1))*\n"));
+  CHECK(Contains(
+      md,
+      "| Best for | ![pixel]\\(https://tracker.example/p.gif) [click]\\(javascript:alert(1)) |"));
+  CHECK(Contains(md, "Line one # not a heading &lt;b&gt;bold&lt;/b&gt; [2]"));
   CHECK(Contains(
       md, "Links: GitHub <https://github.com/huggingface/smollm> · Docs javascript:alert(1)\n"));
 }
@@ -176,7 +182,7 @@ TEST_CASE("a table cell escapes pipes and backslashes and folds line breaks") {
   CHECK(MarkdownText("x < y > z | w") == "x &lt; y &gt; z | w");
   Comparison c = SampleComparison();
   c.decision.back().left = "5B | 2B";
-  CHECK(Contains(RenderMarkdown(c), "| Parameters [2][4] | 5B \\| 2B | 2.2B |\n"));
+  CHECK(Contains(RenderMarkdown(c), "| Parameters [1][2] | 5B \\| 2B | 2.2B |\n"));
 }
 
 TEST_CASE("an offline draft says no language model wrote it") {

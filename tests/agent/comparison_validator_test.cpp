@@ -43,13 +43,13 @@ TEST_CASE("the workflow's fills compute verdicts, derived decision rows and numb
   CHECK(c.decision[1] == DecisionRow{"Panel ship", "75%", "75%", {}});
   CHECK(c.decision[2] == DecisionRow{"Pricing", "Free (open weights)", "Free", {}});
   CHECK(c.decision[6].label == "Parameters");
-  // Facts of subject 0, then of subject 1, then rows, takes, benchmarks: first citation wins.
+  // Decision rows, facts of subject 0 then of subject 1, takes, benchmarks: first citation wins.
   std::vector<std::string> ids;
   for (const EvidenceItem& e : c.evidence) ids.push_back(e.id);
-  CHECK(ids == std::vector<std::string>{"ev-1", "ev-2", "ev-3", "ev-4", "ev-5", "ev-6"});
+  CHECK(ids == std::vector<std::string>{"ev-2", "ev-4", "ev-1", "ev-3", "ev-5", "ev-6"});
   CHECK(EvidenceNumber(c, "ev-5") == 5);
   CHECK(EvidenceNumber(c, "ev-99") == 0);
-  CHECK(c.evidence[1] ==
+  CHECK(c.evidence[0] ==
         EvidenceItem{"ev-2", "gemma-3n", "https://huggingface.co/google/gemma-3n-E2B",
                      "google/gemma-3n-E2B", "", "2026-11-21T09:15:00Z", "hub_lookup"});
 }
