@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "agent/comparison_validator.h"
 
 namespace intern::agent {
@@ -42,8 +44,20 @@ std::string Grouped(std::int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
+// Whole numbers grouped ("1,048,576"), others with two decimals at most ("21.5"), and small
+// values with three significant digits ("0.00123") — never exponent notation for a reader.
+std::string Number(double value) {
+  if (!std::isfinite(value)) return "—";
+  if (std::fabs(value) < 1e15 && value == std::floor(value)) return Grouped(std::llround(value));
+  if (std::fabs(value) < 1.0) return fmt::format("{:.3g}", value);
+  std::string text = fmt::format("{:.2f}", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
 std::string Figure(double value, const std::string& unit) {
-  std::string number = fmt::format("{:g}", value);
+  std::string number = Number(value);
   return unit.empty() ? number : number + " " + MarkdownCell(unit);
 }
 

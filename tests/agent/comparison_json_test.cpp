@@ -172,6 +172,21 @@ TEST_CASE("a submission with one subject or no panel says what is missing") {
         std::vector<std::string>{"the draft must be a JSON object, got a list"});
 }
 
+TEST_CASE("a stored document read as a submission gives back what was submitted") {
+  Comparison submitted = testing::SampleSubmission();
+  ParsedComparison parsed = ParseDraftSubmission(ComparisonToJsonValue(SampleComparison()));
+  CHECK(parsed.problems.empty());
+  Comparison& c = parsed.comparison;
+  CHECK(c.title == submitted.title);
+  CHECK(c.question == submitted.question);
+  CHECK(c.subjects == submitted.subjects);
+  CHECK(c.panel == submitted.panel);
+  CHECK(c.benchmarks == submitted.benchmarks);
+  CompleteDerived(c);
+  CompleteDerived(submitted);
+  CHECK(c.decision == submitted.decision);
+}
+
 TEST_CASE("fields the workflow owns are ignored in a submission") {
   json args = GoodSubmission();
   args["provider"] = "me";

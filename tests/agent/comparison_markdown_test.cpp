@@ -221,6 +221,17 @@ TEST_CASE("without benchmarks the sandbox section says nothing was measured") {
   CHECK_FALSE(Contains(md, "| Subject | Benchmark |"));
 }
 
+TEST_CASE("benchmark figures read as plain numbers with their unit and receipt") {
+  Comparison c = SampleComparison();
+  c.benchmarks = {{"Gemma 3n", "peak memory", {1048576, 1000000, 1100000.25, "KiB"}, "rcpt-1", {}},
+                  {"SmolVLM2", "first token", {0.00123, 0.001, 0.5, "s"}, "rcpt-2", {"ev-6"}}};
+  std::string md = RenderMarkdown(c);
+  CHECK(Contains(md,
+                 "| Gemma 3n | peak memory | 1,048,576 KiB | 1,000,000 KiB | 1100000.25 KiB | "
+                 "rcpt-1 |\n"));
+  CHECK(Contains(md, "| SmolVLM2 | first token | 0.00123 s | 0.001 s | 0.5 s | rcpt-2 [6] |\n"));
+}
+
 TEST_CASE("a draft with nothing flagged has no flags section") {
   CHECK_FALSE(Contains(RenderMarkdown(SampleComparison()), "## Flags"));
 }
