@@ -76,6 +76,14 @@ void ComputeVerdicts(Comparison& comparison) {
   comparison.verdict[1] = ComputeVerdict(comparison, 1);
 }
 
+std::optional<std::string> ApprovalBlocker(const Comparison& comparison) {
+  bool blank = comparison.override_comment.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (comparison.flags.one_sided && blank)
+    return "this draft is one-sided (the evidence does not cover both tools comparably): approve "
+           "it only with an override comment saying why it is fair";
+  return std::nullopt;
+}
+
 std::string FormatShare(double share) {
   return fmt::format("{}%", static_cast<int>(std::lround(share * 100.0)));
 }

@@ -201,6 +201,10 @@ void CompleteDerived(Comparison& comparison);
 std::vector<DecisionRow> KeyNumberRows(const Comparison& comparison,
                                        const std::vector<std::string>& fields);
 
+// Why the review gate must not approve `comparison` as it stands, or nullopt when it may: a
+// one-sided draft needs a non-empty override_comment (DESIGN §6).
+std::optional<std::string> ApprovalBlocker(const Comparison& comparison);
+
 // "75%" for 0.75 (rounded to the nearest whole percent).
 std::string FormatShare(double share);
 

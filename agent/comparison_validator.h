@@ -20,6 +20,10 @@
 //   benchmarks name one of the two subjects and carry a receipt id.
 //   parity     (flag) see AssessParity().
 //
+// Validate the document as it will be stored: after PrepareForValidation() (verdicts, derived
+// rows, evidence list, parity flags), also after a reviewer's edit — otherwise the verdict check
+// reports the stale labels.
+//
 // Names are matched ignoring case and everything but letters and digits ("Gemma 3n" is the
 // ledger's "gemma-3n").
 //

@@ -32,6 +32,19 @@ TEST_CASE("derived decision rows come first and replace stale copies of themselv
   CHECK(c.decision[0].left == "Ship · 3 ship / 1 skip");
 }
 
+TEST_CASE("a one-sided draft cannot be approved without an override comment") {
+  Comparison c = SampleSubmission();
+  CHECK_FALSE(ApprovalBlocker(c).has_value());
+  c.flags.one_sided = true;
+  CHECK(ApprovalBlocker(c) ==
+        "this draft is one-sided (the evidence does not cover both tools comparably): approve it "
+        "only with an override comment saying why it is fair");
+  c.override_comment = "  ";
+  CHECK(ApprovalBlocker(c).has_value());
+  c.override_comment = "the second tool has no public repository; the hub card is all there is";
+  CHECK_FALSE(ApprovalBlocker(c).has_value());
+}
+
 TEST_CASE("personas and verdicts have stable names, and shares round to whole percents") {
   CHECK(PersonaName(Persona::kFuturist) == "futurist");
   CHECK(PersonaTitle(Persona::kFounder) == "Founder");
