@@ -3,19 +3,20 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <set>
 
 #include "agent/comparison_validator.h"
 
 namespace intern::agent {
 namespace {
 
+// "[1][3]": the evidence numbers of `ids`, ascending, each once; unknown ids are skipped.
 std::string Citations(const Comparison& c, const std::vector<std::string>& ids) {
-  std::string out;
+  std::set<int> numbers;
   for (const std::string& id : ids)
-    if (int n = EvidenceNumber(c, id); n > 0) {
-      std::string mark = fmt::format("[{}]", n);
-      if (out.find(mark) == std::string::npos) out += mark;
-    }
+    if (int n = EvidenceNumber(c, id); n > 0) numbers.insert(n);
+  std::string out;
+  for (int n : numbers) out += fmt::format("[{}]", n);
   return out;
 }
 

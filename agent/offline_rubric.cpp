@@ -287,7 +287,7 @@ class FactView {
           if (item != "text") media.push_back(item);
         return Measured{static_cast<double>(media.size()),
                         media.empty() ? std::string("text only")
-                                      : fmt::format("media {}", fmt::join(media, ", ")),
+                                      : fmt::format("handles {}", fmt::join(media, ", ")),
                         fact->evidence_ids};
       }
       case M::kOnDevice:
@@ -348,7 +348,6 @@ std::string Signed(int points) {
 struct Contribution {
   std::string shown;
   int points = 0;
-  size_t order = 0;
 };
 
 std::string JoinAnd(const std::vector<std::string>& items) {
@@ -369,12 +368,25 @@ std::string Rationale(const SubjectTake& take, std::vector<Contribution> parts) 
   const Contribution* worst = nullptr;
   for (const Contribution& c : parts)
     if (c.points < 0 && (worst == nullptr || c.points < worst->points)) worst = &c;
-  std::string text =
-      fmt::format("{} at {}: ", take.verdict == Verdict::kShip ? "Ships" : "Skips", take.score);
-  text += pros.empty() ? "nothing in the evidence lifts it"
-                       : fmt::format("{} count{} most", JoinAnd(pros), pros.size() == 1 ? "s" : "");
-  if (worst != nullptr) text += fmt::format("; against it, {}", worst->shown);
-  return text + ".";
+  bool one = pros.size() == 1;
+  if (take.verdict == Verdict::kShip && pros.empty())  // only possible with a base of 60 or more
+    return fmt::format("Ships at {}: no signal stands out.", take.score);
+  if (take.verdict == Verdict::kShip) {
+    std::string text =
+        fmt::format("Ships at {}: {} count{} most", take.score, JoinAnd(pros), one ? "s" : "");
+    if (worst != nullptr) text += fmt::format("; against it, {}", worst->shown);
+    return text + ".";
+  }
+  if (pros.empty()) {
+    std::string text = fmt::format("Skips at {}: nothing in the evidence lifts it", take.score);
+    if (worst != nullptr) text += fmt::format(", and {} weighs against it", worst->shown);
+    return text + ".";
+  }
+  if (worst == nullptr)
+    return fmt::format("Skips at {}: {} fall{} short of {}.", take.score, JoinAnd(pros),
+                       one ? "s" : "", kShipThreshold);
+  return fmt::format("Skips at {}: {} weighs against it; {} do{} not make up for it.", take.score,
+                     worst->shown, JoinAnd(pros), one ? "es" : "");
 }
 
 }  // namespace
@@ -480,7 +492,7 @@ SubjectTake ScoreSubject(Persona persona, const RubricFacts& subject, std::chron
   std::set<std::string> cited;
   for (const RubricSignal& s : signals) {
     score += s.points;
-    parts.push_back({s.shown, s.points, parts.size()});
+    parts.push_back({s.shown, s.points});
     take.signals.push_back(fmt::format("{}: {} {}", s.signal, s.shown, Signed(s.points)));
     for (const std::string& id : s.evidence_ids)
       if (cited.insert(id).second) take.evidence_ids.push_back(id);

@@ -83,6 +83,12 @@ TEST_CASE("an offline draft built from ledger facts passes validation and says w
   CHECK(c.panel[4].takes[0].score == 58);
   CHECK(c.panel[1].takes[1].score == 59);
   CHECK(c.panel[2].takes[1].score == 69);
+  CHECK(c.panel[1].takes[1].rationale ==
+        "Skips at 59: licence Apache-2.0 (open) and 6 ledger records fall short of 60.");
+  CHECK(c.panel[1].takes[0].rationale ==
+        "Skips at 49: licence Gemma (restricted) weighs against it; 6 ledger records and 3 "
+        "distinct sources do not make up for it.");
+  CHECK(c.panel[3].takes[0].signals[0] == "media: handles image, audio +15");
   CHECK(c.panel[0].takes[0].abstain);  // the builder has no docs, build or activity facts
   CHECK(c.panel[0].takes[0].abstain_reason ==
         "the evidence reaches only 1 of the builder's 7 signals (missing docs, installability, "

@@ -97,8 +97,8 @@ TEST_CASE("each score lists its signals, the evidence behind them and a rational
                                "integrations: integrates with Vertex AI, Google AI Studio (2) +4"});
   CHECK(builder.evidence_ids == std::vector<std::string>{"ev-13", "ev-10"});
   CHECK(builder.rationale ==
-        "Skips at 44: docs present and integrates with Vertex AI, Google AI Studio (2) count most; "
-        "against it, licence Proprietary (closed).");
+        "Skips at 44: licence Proprietary (closed) weighs against it; docs present and integrates "
+        "with Vertex AI, Google AI Studio (2) do not make up for it.");
 
   SubjectTake futurist = ScoreSubject(Persona::kFuturist, SmolVlm(), kToday);
   CHECK(futurist.signals ==
