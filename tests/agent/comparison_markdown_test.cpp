@@ -148,6 +148,7 @@ Comparison LargerComparison() {
   c.panel[1].takes[1].signals = {"licence openness: licence Apache-2.0 (open) +12",
                                  "recency: last commit 400 days ago -10"};
   c.panel[3].takes[1] = Abstain("no evidence about creative tools");
+  c.panel[2].takes[1].evidence_ids = {"ev-5", "ev-4", "ev-5", "ev-404"};
   c.benchmarks.clear();
   c.flags.over_budget = true;
   c.flags.notes = {"GitHub was unreachable"};
@@ -205,6 +206,7 @@ TEST_CASE("flags, exceptions and rubric signals are shown plainly") {
                  "- GitHub was unreachable\n"
                  "- **Override:** reviewed the licence by hand\n\n"));
   CHECK(Contains(md, "**SmolVLM2 — 55/100 · ship.** Line one"));
+  CHECK(Contains(md, "**SmolVLM2 — 70/100 · ship.** Video on small models matters. [2][5]\n"));
   CHECK(Contains(md, "*Verdict differs from the score:* the only small model with video\n"));
   CHECK(Contains(md,
                  "Signals:\n\n- licence openness: licence Apache-2.0 (open) +12\n"
