@@ -1,5 +1,5 @@
-#include "agent/comparison_json.h"
-
+// Reading the comparison JSON (stored documents and submit_draft arguments): lenient in shape,
+// exact in its problems (agent/comparison_json.h).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,49 +7,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "agent/comparison_json.h"
+
 namespace intern::agent {
 namespace {
 
 using nlohmann::json;
-
-// ---- Writing ---------------------------------------------------------------------------------
-
-json Ids(const std::vector<std::string>& ids) { return json(ids); }
-
-json TakeToJson(const SubjectTake& t) {
-  if (t.abstain) return json{{"abstain", true}, {"abstain_reason", t.abstain_reason}};
-  json j = json::object();
-  j["score"] = t.score;
-  j["verdict"] = std::string(VerdictName(t.verdict));
-  j["rationale"] = t.rationale;
-  if (!t.exception.empty()) j["exception"] = t.exception;
-  j["evidence_ids"] = Ids(t.evidence_ids);
-  if (!t.signals.empty()) j["signals"] = t.signals;
-  return j;
-}
-
-json SubjectToJson(const Subject& s) {
-  json links = json::array();
-  for (const Link& l : s.links) links.push_back({{"label", l.label}, {"url", l.url}});
-  json facts = json::array();
-  for (const Fact& f : s.facts)
-    facts.push_back(
-        {{"field", f.field}, {"value", f.value}, {"evidence_ids", Ids(f.evidence_ids)}});
-  json j = json::object();
-  j["name"] = s.name;
-  j["tagline"] = s.tagline;
-  j["summary"] = s.summary;
-  j["category"] = s.category;
-  j["kind"] = s.kind;
-  j["organisation"] = s.organisation;
-  j["pricing"] = {{"model", s.pricing.model}, {"entry", s.pricing.entry}};
-  j["licence"] = s.licence;
-  j["links"] = links;
-  j["facts"] = facts;
-  return j;
-}
-
-// ---- Reading ---------------------------------------------------------------------------------
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -437,71 +400,6 @@ class Reader {
 
 }  // namespace
 
-json ComparisonToJsonValue(const Comparison& c) {
-  json j = json::object();
-  j["schema"] = c.schema;
-  j["title"] = c.title;
-  j["question"] = c.question;
-  j["generated_at"] = c.generated_at;
-  j["session"] = c.session;
-  j["provider"] = c.provider;
-  j["model"] = c.model;
-  j["cost"] = {{"usd", c.cost.usd}, {"tokens", c.cost.tokens}};
-  j["subjects"] = json::array({SubjectToJson(c.subjects[0]), SubjectToJson(c.subjects[1])});
-  json panel = json::array();
-  for (const PanelTake& p : c.panel)
-    panel.push_back({{"persona", std::string(PersonaName(p.persona))},
-                     {"takes", json::array({TakeToJson(p.takes[0]), TakeToJson(p.takes[1])})}});
-  j["panel"] = panel;
-  json verdict = json::array();
-  for (const SubjectVerdict& v : c.verdict)
-    verdict.push_back({{"label", v.label},
-                       {"ship_share", v.ship_share},
-                       {"ship", v.ship},
-                       {"skip", v.skip},
-                       {"abstain", v.abstain}});
-  j["verdict"] = verdict;
-  json decision = json::array();
-  for (const DecisionRow& r : c.decision)
-    decision.push_back({{"label", r.label},
-                        {"left", r.left},
-                        {"right", r.right},
-                        {"evidence_ids", r.evidence_ids}});
-  j["decision"] = decision;
-  json benchmarks = json::array();
-  for (const Benchmark& b : c.benchmarks)
-    benchmarks.push_back({{"subject", b.subject},
-                          {"name", b.name},
-                          {"figures",
-                           {{"median", b.figures.median},
-                            {"min", b.figures.min},
-                            {"max", b.figures.max},
-                            {"unit", b.figures.unit}}},
-                          {"receipt_id", b.receipt_id},
-                          {"evidence_ids", b.evidence_ids}});
-  j["benchmarks"] = benchmarks;
-  json evidence = json::array();
-  for (const EvidenceItem& e : c.evidence)
-    evidence.push_back({{"id", e.id},
-                        {"subject", e.subject},
-                        {"source_url", e.source_url},
-                        {"title", e.title},
-                        {"quote", e.quote},
-                        {"retrieved_at", e.retrieved_at},
-                        {"tool", e.tool}});
-  j["evidence"] = evidence;
-  j["flags"] = {{"one_sided", c.flags.one_sided},
-                {"gaps", c.flags.gaps},
-                {"over_budget", c.flags.over_budget},
-                {"notes", c.flags.notes}};
-  j["override_comment"] = c.override_comment;
-  return j;
-}
-
-std::string ComparisonToJson(const Comparison& comparison) {
-  return ComparisonToJsonValue(comparison).dump(2, ' ', false, json::error_handler_t::replace);
-}
-
 ParsedComparison ParseDraftSubmission(const json& arguments) {
   ParsedComparison out;
   Reader r;
@@ -596,129 +494,6 @@ Result<Comparison> ComparisonFromJson(std::string_view text) {
     return Fail(ErrorCode::kInvalidArgument, "comparison JSON: " + joined);
   }
   return std::move(parsed.comparison);
-}
-
-const json& SubmitDraftSchema() {
-  static const json schema = [] {
-    json ids = {{"type", "array"},
-                {"items", {{"type", "string"}}},
-                {"description", "ledger ids (ev-…) of the evidence that supports this"}};
-    json fact = {
-        {"type", "object"},
-        {"properties",
-         {{"field",
-           {{"type", "string"}, {"description", "use the same field names for both subjects"}}},
-          {"value", {{"type", "string"}}},
-          {"evidence_ids", ids}}},
-        {"required", {"field", "value", "evidence_ids"}},
-        {"additionalProperties", false}};
-    json subject = {
-        {"type", "object"},
-        {"properties",
-         {{"name", {{"type", "string"}}},
-          {"tagline", {{"type", "string"}, {"description", "what it is best for, one line"}}},
-          {"summary", {{"type", "string"}}},
-          {"category", {{"type", "string"}}},
-          {"kind", {{"type", "string"}}},
-          {"organisation", {{"type", "string"}}},
-          {"pricing",
-           {{"type", "object"},
-            {"properties",
-             {{"model",
-               {{"type", "string"}, {"enum", {"free", "open-source", "paid", "usage-based"}}}},
-              {"entry", {{"type", "string"}}}}},
-            {"required", {"model"}},
-            {"additionalProperties", false}}},
-          {"licence", {{"type", "string"}}},
-          {"links",
-           {{"type", "array"},
-            {"items",
-             {{"type", "object"},
-              {"properties", {{"label", {{"type", "string"}}}, {"url", {{"type", "string"}}}}},
-              {"required", {"url"}},
-              {"additionalProperties", false}}}}},
-          {"facts", {{"type", "array"}, {"items", fact}}}}},
-        {"required", {"name", "tagline", "summary", "category", "pricing", "licence", "facts"}},
-        {"additionalProperties", false}};
-    json take = {
-        {"type", "object"},
-        {"description",
-         "either {score, verdict, rationale, evidence_ids} or {abstain: true, abstain_reason}"},
-        {"properties",
-         {{"score", {{"type", "integer"}, {"minimum", 0}, {"maximum", 100}}},
-          {"verdict", {{"type", "string"}, {"enum", {"ship", "skip"}}}},
-          {"rationale", {{"type", "string"}}},
-          {"exception",
-           {{"type", "string"},
-            {"description",
-             "only when the verdict deliberately disagrees with the score "
-             "(ship needs at least 60): the reason"}}},
-          {"evidence_ids", ids},
-          {"abstain", {{"type", "boolean"}}},
-          {"abstain_reason", {{"type", "string"}}}}},
-        {"additionalProperties", false}};
-    json persona_take = {{"type", "object"},
-                         {"properties",
-                          {{"persona",
-                            {{"type", "string"},
-                             {"enum", {"builder", "skeptic", "futurist", "creator", "founder"}}}},
-                           {"takes",
-                            {{"type", "array"},
-                             {"items", take},
-                             {"minItems", 2u},
-                             {"maxItems", 2u},
-                             {"description", "one take per subject, in the order of subjects"}}}}},
-                         {"required", {"persona", "takes"}},
-                         {"additionalProperties", false}};
-    json row = {{"type", "object"},
-                {"properties",
-                 {{"label", {{"type", "string"}}},
-                  {"left", {{"type", "string"}}},
-                  {"right", {{"type", "string"}}},
-                  {"evidence_ids", ids}}},
-                {"required", {"label", "left", "right"}},
-                {"additionalProperties", false}};
-    json benchmark = {{"type", "object"},
-                      {"properties",
-                       {{"subject", {{"type", "string"}}},
-                        {"name", {{"type", "string"}}},
-                        {"figures",
-                         {{"type", "object"},
-                          {"properties",
-                           {{"median", {{"type", "number"}}},
-                            {"min", {{"type", "number"}}},
-                            {"max", {{"type", "number"}}},
-                            {"unit", {{"type", "string"}}}}},
-                          {"required", {"median", "min", "max", "unit"}},
-                          {"additionalProperties", false}}},
-                        {"receipt_id", {{"type", "string"}}},
-                        {"evidence_ids", ids}}},
-                      {"required", {"subject", "name", "figures", "receipt_id"}},
-                      {"additionalProperties", false}};
-    return json{
-        {"type", "object"},
-        {"properties",
-         {{"title", {{"type", "string"}, {"description", "\"A vs B\""}}},
-          {"question", {{"type", "string"}}},
-          {"subjects", {{"type", "array"}, {"items", subject}, {"minItems", 2u}, {"maxItems", 2u}}},
-          {"panel",
-           {{"type", "array"},
-            {"items", persona_take},
-            {"minItems", 5u},
-            {"maxItems", 5u},
-            {"description", "builder, skeptic, futurist, creator and founder, each once"}}},
-          {"decision",
-           {{"type", "array"},
-            {"items", row},
-            {"description", "key numbers side by side (left = first subject)"}}},
-          {"benchmarks",
-           {{"type", "array"},
-            {"items", benchmark},
-            {"description", "only results measured with run_benchmark"}}}}},
-        {"required", {"title", "question", "subjects", "panel"}},
-        {"additionalProperties", false}};
-  }();
-  return schema;
 }
 
 }  // namespace intern::agent
