@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <regex>
 
 namespace intern::tools {
@@ -39,6 +40,13 @@ bool HasType(const json& v, const std::string& type) {
   if (type == "array") return v.is_array();
   if (type == "null") return v.is_null();
   return false;
+}
+
+// A non-negative integer keyword value (minLength: 2), whether the JSON stores it signed or not.
+std::optional<size_t> Count(const json& schema, const char* keyword) {
+  auto it = schema.find(keyword);
+  if (it == schema.end() || !it->is_number_integer() || it->get<long long>() < 0) return std::nullopt;
+  return *n;
 }
 
 std::string Article(const std::string& type) {
@@ -102,16 +110,14 @@ void Validate(const json& v, const json& schema, const std::string& path,
     // Length in code points, as JSON Schema counts it.
     size_t length = 0;
     for (unsigned char c : s) length += (c & 0xC0) != 0x80;
-    if (auto it = schema.find("minLength"); it != schema.end() && it->is_number_unsigned() &&
-                                            length < it->get<size_t>())
-      errors.push_back(it->get<size_t>() == 1
+    if (auto n = Count(schema, "minLength"); n && length < *n)
+      errors.push_back(*n == 1
                            ? fmt::format("{} must not be empty", Subject(path))
                            : fmt::format("{} must be at least {} characters long",
-                                         Subject(path), it->get<size_t>()));
-    if (auto it = schema.find("maxLength"); it != schema.end() && it->is_number_unsigned() &&
-                                            length > it->get<size_t>())
+                                         Subject(path), *n));
+    if (auto n = Count(schema, "maxLength"); n && length > *n)
       errors.push_back(fmt::format("{} must be at most {} characters long (got {})",
-                                   Subject(path), it->get<size_t>(), length));
+                                   Subject(path), *n, length));
     if (auto it = schema.find("pattern"); it != schema.end() && it->is_string()) {
       try {
         if (!std::regex_search(s, std::regex(it->get<std::string>(), std::regex::ECMAScript)))
@@ -124,14 +130,12 @@ void Validate(const json& v, const json& schema, const std::string& path,
   }
 
   if (v.is_array()) {
-    if (auto it = schema.find("minItems"); it != schema.end() && it->is_number_unsigned() &&
-                                           v.size() < it->get<size_t>())
+    if (auto n = Count(schema, "minItems"); n && v.size() < *n)
       errors.push_back(fmt::format("{} must have at least {} items, got {}", Subject(path),
-                                   it->get<size_t>(), v.size()));
-    if (auto it = schema.find("maxItems"); it != schema.end() && it->is_number_unsigned() &&
-                                           v.size() > it->get<size_t>())
+                                   *n, v.size()));
+    if (auto n = Count(schema, "maxItems"); n && v.size() > *n)
       errors.push_back(fmt::format("{} must have at most {} items, got {}", Subject(path),
-                                   it->get<size_t>(), v.size()));
+                                   *n, v.size()));
     if (auto it = schema.find("items"); it != schema.end() && it->is_object())
       for (size_t i = 0; i < v.size(); ++i)
         Validate(v[i], *it, fmt::format("{}[{}]", path, i), errors);
