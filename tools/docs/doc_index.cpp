@@ -109,9 +109,13 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string MiB(uint64_t bytes) {
-  return bytes % (1 << 20) == 0 ? fmt::format("{} MiB", bytes >> 20)
-                                : fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+std::string SizeText(uint64_t bytes) {
+  if (bytes >= (1 << 20)) {
+    return bytes % (1 << 20) == 0
+               ? fmt::format("{} MiB", bytes >> 20)
+               : fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1 << 20));
+  }
+  return bytes % 1024 == 0 ? fmt::format("{} KiB", bytes >> 10) : fmt::format("{} bytes", bytes);
 }
 
 }  // namespace
@@ -367,7 +371,7 @@ Result<AddSummary> DocIndex::AddPath(const fs::path& root, const AddPathOptions&
     if (!chosen && options.include.empty() && !docs_internal::IsDocumentType(path)) {
       return skip("not a document type");
     }
-    if (size > options.max_file_bytes) return skip("larger than " + MiB(options.max_file_bytes));
+    if (size > options.max_file_bytes) return skip("larger than " + SizeText(options.max_file_bytes));
     std::string error;
     std::string content = ReadWholeFile(path, &error);
     if (!error.empty()) return skip("unreadable: " + error);
