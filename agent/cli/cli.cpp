@@ -12,6 +12,8 @@ namespace intern::agent {
 const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
+      {"docs", "Manage and search the local document index (add, list, rm, search)",
+       AttachDocsCommand},
   };
   return kCommands;
 }

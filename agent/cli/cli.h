@@ -41,5 +41,6 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 
 // Attach functions, one per command file (agent/cli/<name>_command.cpp).
 void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
+void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 
 }  // namespace intern::agent
