@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <thread>
 #include <unistd.h>
 
 namespace intern::tools {
@@ -298,6 +299,27 @@ TEST_CASE("an index path that cannot be created is an error naming the path") {
   WriteFile(dir.path() / "file", "x");
   std::string path = (dir.path() / "file" / "docs.db").string();
   CHECK_THROWS_WITH(DocIndex(path), Catch::StartsWith("opening document index at " + path + ": "));
+}
+
+TEST_CASE("searches from several threads run while another thread adds sources") {
+  DocIndex index(":memory:");
+  index.AddText("seed", "shared word", DocKind::kText);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        Result<std::vector<DocHit>> r = index.Search("shared word");
+        if (!r.ok() || r->empty()) ++failures;
+      }
+    });
+  }
+  for (int i = 0; i < 50; ++i) {
+    index.AddText("u" + std::to_string(i), "shared word " + std::to_string(i), DocKind::kText);
+  }
+  for (std::thread& t : readers) t.join();
+  CHECK(failures == 0);
+  CHECK(index.List().size() == 51);
 }
 
 TEST_CASE("file kinds come from the extension, or from an html prologue") {
