@@ -88,9 +88,48 @@ void PrintLatency(const char* name, const std::vector<double>& ms) {
                            *std::max_element(ms.begin(), ms.end()));
 }
 
+void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::string& db) {
+  auto t0 = Clock::now();
+  size_t last_report = 0;
+  intern::tools::AddPathOptions options;
+  options.progress = [&](const intern::tools::AddProgress& p) {
+    if (p.files_done - last_report >= 5000) {
+      last_report = p.files_done;
+      std::cerr << fmt::format("  {} files, {:.0f} MB, {:.1f} s\n", p.files_done,
+                               static_cast<double>(p.bytes_done) / 1e6, Ms(Clock::now() - t0) / 1e3);
+    }
+  };
+  intern::Result<intern::tools::AddSummary> added = index.AddPath(corpus, options);
+  if (!added) {
+    std::cerr << "docs_bench: " << added.message() << "\n";
+    std::exit(1);
+  }
+  double ingest_s = Ms(Clock::now() - t0) / 1e3;
+  auto t1 = Clock::now();
+  index.Optimize();
+  double optimize_s = Ms(Clock::now() - t1) / 1e3;
+  double mb = static_cast<double>(added->bytes) / 1e6;
+  std::cout << fmt::format(
+      "corpus     {} ({} files indexed, {} skipped)\n"
+      "ingest     {:.1f} MB, {} chunks in {:.1f} s = {:.1f} MB/s; optimize {:.1f} s; "
+      "total {:.1f} s\n",
+      corpus.string(), added->files(), added->skipped.size(), mb, added->chunks, ingest_s,
+      mb / ingest_s, optimize_s, ingest_s + optimize_s);
+  std::cout << fmt::format("index      {:.1f} MB on disk\n",
+                           static_cast<double>(fs::file_size(db)) / 1e6);
+
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --queries-only: reuse the index at DB_PATH instead of rebuilding it.
+  bool queries_only = false;
+  if (argc > 1 && std::string(argv[1]) == "--queries-only") {
+    queries_only = true;
+    ++argv;
+    --argc;
+  }
   if (argc < 3 || argc > 4) {
     std::cerr << "usage: docs_bench CORPUS_DIR QUERIES_FILE [DB_PATH]\n";
     return 2;
@@ -108,38 +147,11 @@ int main(int argc, char** argv) {
     std::cerr << "docs_bench: no queries in " << argv[2] << "\n";
     return 2;
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-
-  intern::tools::DocIndex index(db);
-  auto t0 = Clock::now();
-  size_t last_report = 0;
-  intern::tools::AddPathOptions options;
-  options.progress = [&](const intern::tools::AddProgress& p) {
-    if (p.files_done - last_report >= 5000) {
-      last_report = p.files_done;
-      std::cerr << fmt::format("  {} files, {:.0f} MB, {:.1f} s\n", p.files_done,
-                               static_cast<double>(p.bytes_done) / 1e6, Ms(Clock::now() - t0) / 1e3);
-    }
-  };
-  intern::Result<intern::tools::AddSummary> added = index.AddPath(corpus, options);
-  if (!added) {
-    std::cerr << "docs_bench: " << added.message() << "\n";
-    return 1;
+  if (!queries_only) {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
   }
-  double ingest_s = Ms(Clock::now() - t0) / 1e3;
-  auto t1 = Clock::now();
-  index.Optimize();
-  double optimize_s = Ms(Clock::now() - t1) / 1e3;
-  double mb = static_cast<double>(added->bytes) / 1e6;
-  std::cout << fmt::format(
-      "corpus     {} ({} files indexed, {} skipped)\n"
-      "ingest     {:.1f} MB, {} chunks in {:.1f} s = {:.1f} MB/s; optimize {:.1f} s; "
-      "total {:.1f} s\n",
-      corpus.string(), added->files(), added->skipped.size(), mb, added->chunks, ingest_s,
-      mb / ingest_s, optimize_s, ingest_s + optimize_s);
-  std::cout << fmt::format("index      {:.1f} MB on disk\n",
-                           static_cast<double>(fs::file_size(db)) / 1e6);
-
+  intern::tools::DocIndex index(db);
+  if (!queries_only) Ingest(index, corpus, db);
   std::vector<double> index_ms;
   size_t answered = 0;
   for (int pass = 0; pass < 2; ++pass) {
@@ -153,6 +165,16 @@ int main(int argc, char** argv) {
       }
     }
   }
+  std::cout << fmt::format("queries    {} (index answered {})\n", queries.size(), answered);
+  PrintLatency("doc_index", index_ms);
+  std::vector<size_t> order(queries.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return index_ms[a] > index_ms[b]; });
+  for (size_t i = 0; i < 5 && i < order.size(); ++i) {
+    std::cout << fmt::format("  slowest {:8.2f} ms  {}\n", index_ms[order[i]], queries[order[i]]);
+  }
+  // DOCS_BENCH_NO_RG=1 skips the ripgrep half (for tuning the index alone).
+  if (std::getenv("DOCS_BENCH_NO_RG") != nullptr) return 0;
   std::vector<double> rg_ms;
   size_t rg_answered = 0;
   for (int pass = 0; pass < 2; ++pass) {
@@ -168,9 +190,7 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::cout << fmt::format("queries    {} (index answered {}, rg matched files for {})\n",
-                           queries.size(), answered, rg_answered);
-  PrintLatency("doc_index", index_ms);
+  std::cout << fmt::format("rg         matched files for {} of {} queries\n", rg_answered, queries.size());
   PrintLatency("rg -l -i", rg_ms);
   std::cout << fmt::format("ratio      rg/index at p50 {:.0f}x, at p99 {:.0f}x\n",
                            Percentile(rg_ms, 50) / Percentile(index_ms, 50),

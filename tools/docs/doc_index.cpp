@@ -14,6 +14,7 @@
 
 #include "config/error.h"
 #include "tools/docs/doc_files.h"
+#include "tools/docs/fts_rank.h"
 
 namespace intern::tools {
 namespace fs = std::filesystem;
@@ -48,6 +49,9 @@ constexpr const char* kRankConfig =
 
 constexpr const char* kSourceColumns =
     "id, uri, kind, subject, title, content_hash, size, chunk_count, added_at";
+
+// Document frequencies are counted up to this many chunks (see RarestFirst).
+constexpr int64_t kDfCap = 2000;
 
 constexpr size_t kBatchFiles = 256;
 constexpr uint64_t kBatchBytes = uint64_t{64} << 20;
@@ -134,6 +138,7 @@ struct DocIndex::Impl {
       db.exec(kRankConfig);
     }
     tx.commit();
+    RegisterRankFunction(db.getHandle());
     find_source.emplace(db, "SELECT id, content_hash, subject, chunk_first, chunk_count "
                             "FROM sources WHERE uri = ?");
     insert_chunk.emplace(db, "INSERT INTO chunks(rowid, text, title, heading_path, source_id) "
@@ -142,8 +147,10 @@ struct DocIndex::Impl {
                    "SELECT chunks.rowid, s.id, s.uri, s.title, s.subject, chunks.heading_path, "
                    "snippet(chunks, 0, '**', '**', '…', 24), chunks.text, rank "
                    "FROM chunks JOIN sources s ON s.id = chunks.source_id "
-                   "WHERE chunks MATCH ?1 AND (?2 = '' OR s.subject = ?2) "
+                   "WHERE chunks MATCH ?1 AND rank MATCH ?4 AND (?2 = '' OR s.subject = ?2) "
                    "ORDER BY rank LIMIT ?3");
+    df_sample.emplace(db, fmt::format("SELECT rowid FROM chunks WHERE chunks MATCH ? LIMIT {}",
+                                      kDfCap));
   }
 
   static SQLite::Database Open(const std::string& path) {
@@ -252,13 +259,15 @@ struct DocIndex::Impl {
     return {existed ? AddOutcome::kReplaced : AddOutcome::kAdded, *id, doc.chunks.size()};
   }
 
-  std::vector<DocHit> RunSearch(const std::string& fts, const std::string& subject, int k) {
+  std::vector<DocHit> RunSearch(const std::string& fts, const std::string& rank,
+                                const std::string& subject, int k) {
     std::vector<DocHit> hits;
     SQLite::Statement& s = *search;
     s.reset();
     s.bind(1, fts);
     s.bind(2, subject);
     s.bind(3, k);
+    s.bind(4, rank);
     while (s.executeStep()) {
       DocHit h;
       h.chunk_id = s.getColumn(0).getInt64();
@@ -274,6 +283,36 @@ struct DocIndex::Impl {
     }
     s.reset();
     return hits;
+  }
+
+  // The terms that occur somewhere, rarest first (ties keep query order), each with an estimate
+  // of its document frequency for intern_bm25. Up to kDfCap the count is exact; past it the
+  // rowid of the kDfCap-th match tells how densely the term covers the table, and the count is
+  // extrapolated from that, so a common word costs kDfCap rows, not its whole posting list.
+  std::vector<std::pair<std::string, double>> RarestFirst(std::vector<std::string> terms) {
+    SQLite::Statement last(db, "SELECT rowid FROM chunks ORDER BY rowid DESC LIMIT 1");
+    double max_rowid = last.executeStep() ? static_cast<double>(last.getColumn(0).getInt64()) : 1;
+    std::vector<std::pair<std::string, double>> ranked;
+    for (std::string& term : terms) {
+      SQLite::Statement& s = *df_sample;
+      s.reset();
+      s.bind(1, term);
+      int64_t count = 0;
+      int64_t last_rowid = 1;
+      while (s.executeStep()) {
+        ++count;
+        last_rowid = s.getColumn(0).getInt64();
+      }
+      s.reset();
+      if (count == 0) continue;
+      double df = count < kDfCap
+                      ? static_cast<double>(count)
+                      : static_cast<double>(kDfCap) * max_rowid / static_cast<double>(last_rowid);
+      ranked.emplace_back(std::move(term), df);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const auto& a, const auto& b) { return a.second < b.second; });
+    return ranked;
   }
 
   std::vector<DocSource> FindForRemoval(std::string_view key) {
@@ -309,6 +348,7 @@ struct DocIndex::Impl {
   std::optional<SQLite::Statement> find_source;
   std::optional<SQLite::Statement> insert_chunk;
   std::optional<SQLite::Statement> search;
+  std::optional<SQLite::Statement> df_sample;
   int64_t next_rowid = 1;
 };
 
@@ -481,21 +521,30 @@ std::vector<DocSource> DocIndex::List() const {
 
 Result<std::vector<DocHit>> DocIndex::Search(std::string_view query, const std::string& subject,
                                              int k) const {
-  std::string all = FtsQuery(query, true);
-  if (all.empty()) {
+  std::vector<std::string> terms = FtsTerms(query);
+  if (terms.empty()) {
     return Fail(ErrorCode::kInvalidArgument,
                 "the query has no words to search for; use letters or digits");
   }
   k = std::clamp(k, 1, 1000);
   std::lock_guard lock(impl_->mu);
   try {
-    std::vector<DocHit> hits = impl_->RunSearch(all, subject, k);
-    if (static_cast<int>(hits.size()) < k) {
-      std::string any = FtsQuery(query, false);
-      if (any != all) {
-        std::set<int64_t> seen;
-        for (const DocHit& h : hits) seen.insert(h.chunk_id);
-        for (DocHit& h : impl_->RunSearch(any, subject, k)) {
+    std::vector<std::pair<std::string, double>> ranked = impl_->RarestFirst(std::move(terms));
+    std::vector<DocHit> hits;
+    std::set<int64_t> seen;
+    // Tiers: every term; then without the most common one, and so on down to the rarest alone;
+    // only if that still leaves fewer than k hits, the same again without the rarest term.
+    for (size_t first = 0; first < ranked.size(); ++first) {
+      for (size_t end = ranked.size(); end > first; --end) {
+        if (static_cast<int>(hits.size()) >= k) return hits;
+        std::string fts;
+        std::string rank = "intern_bm25(";
+        for (size_t i = first; i < end; ++i) {
+          fts += (i == first ? "" : " AND ") + ranked[i].first;
+          rank += fmt::format("{}{:.1f}", i == first ? "" : ", ", ranked[i].second);
+        }
+        rank += ")";
+        for (DocHit& h : impl_->RunSearch(fts, rank, subject, k)) {
           if (static_cast<int>(hits.size()) == k) break;
           if (seen.insert(h.chunk_id).second) hits.push_back(std::move(h));
         }

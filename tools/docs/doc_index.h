@@ -134,10 +134,14 @@ class DocIndex {
   std::vector<DocSource> List() const;
 
   // The `k` best chunks for `query` (free text from a person or a model: every word is quoted,
-  // so no input is an FTS syntax error). Chunks containing every word come first; when there are
-  // fewer than k of them the rest are filled with chunks containing any word. Common English
-  // words ("the", "how") are ignored unless the query has nothing else. `subject` "" means any.
-  // Fail(kInvalidArgument) for a query without searchable words.
+  // so no input is an FTS syntax error). Chunks containing every word come first, by BM25; when
+  // there are fewer than k of them the query is relaxed by dropping its most common remaining
+  // word, one at a time, and the next tier is appended (coordination-level matching); after the
+  // rarest word alone, the same runs again without it. Unlike an OR of all words, every tier is
+  // an AND led by its rarest word, so its cost is bounded by that word's postings rather than by
+  // every chunk that says "file"; ranking is BM25 (fts_rank.h). Words that occur nowhere are
+  // ignored, and so are common English words ("the", "how") unless the query has nothing else.
+  // `subject` "" means any. Fail(kInvalidArgument) for a query without searchable words.
   Result<std::vector<DocHit>> Search(std::string_view query, const std::string& subject = "",
                                      int k = 5) const;
 
@@ -148,6 +152,9 @@ class DocIndex {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The quoted FTS5 terms of a user's query, in query order, common words dropped (see Search).
+std::vector<std::string> FtsTerms(std::string_view query);
 
 // The FTS5 expression for a user's query: words and "quoted phrases" each become a quoted FTS
 // string joined by AND (match_all) or OR; a trailing '*' on a word keeps prefix search. ""

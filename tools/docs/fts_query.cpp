@@ -92,7 +92,7 @@ std::vector<Term> ParseTerms(std::string_view query) {
 
 }  // namespace
 
-std::string FtsQuery(std::string_view query, bool match_all) {
+std::vector<std::string> FtsTerms(std::string_view query) {
   constexpr size_t kMaxTerms = 32;
   std::vector<Term> terms;
   for (Term& t : ParseTerms(query)) {
@@ -105,14 +105,20 @@ std::string FtsQuery(std::string_view query, bool match_all) {
   bool has_content_word = std::any_of(terms.begin(), terms.end(), [](const Term& t) {
     return t.phrase || t.prefix || !IsStopWord(t.text);
   });
-  std::string out;
-  size_t used = 0;
+  std::vector<std::string> out;
   for (const Term& t : terms) {
     if (has_content_word && !t.phrase && !t.prefix && IsStopWord(t.text)) continue;
-    if (used++ == kMaxTerms) break;
+    if (out.size() == kMaxTerms) break;
+    out.push_back(Quote(t.text) + (t.prefix ? "*" : ""));
+  }
+  return out;
+}
+
+std::string FtsQuery(std::string_view query, bool match_all) {
+  std::string out;
+  for (const std::string& term : FtsTerms(query)) {
     if (!out.empty()) out += match_all ? " AND " : " OR ";
-    out += Quote(t.text);
-    if (t.prefix) out += "*";
+    out += term;
   }
   return out;
 }
