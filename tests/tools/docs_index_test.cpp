@@ -189,6 +189,29 @@ TEST_CASE("chunks with every query word come before chunks with only some") {
   CHECK(MustSearch(index, "alpha beta", "", 1).size() == 1);
 }
 
+TEST_CASE("a query word that occurs nowhere does not hide the chunks with the other words") {
+  DocIndex index(":memory:");
+  index.AddText("keys", "# Keys\n\nRotate the signing key yearly.", DocKind::kMarkdown);
+  std::vector<DocHit> hits = MustSearch(index, "rotate signing key xyzzyplugh");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].uri == "keys");
+}
+
+TEST_CASE("relaxed tiers drop the most common word first") {
+  DocIndex index(":memory:");
+  // "common" is in every chunk, "rare" in two, "rarest" in one.
+  index.AddText("a", "common rare rarest", DocKind::kText);
+  index.AddText("b", "common rare", DocKind::kText);
+  index.AddText("c", "common", DocKind::kText);
+  index.AddText("d", "common", DocKind::kText);
+  index.AddText("e", "common", DocKind::kText);
+  std::vector<DocHit> hits = MustSearch(index, "common rare rarest", "", 3);
+  REQUIRE(hits.size() == 3);
+  CHECK(hits[0].uri == "a");  // every word
+  CHECK(hits[1].uri == "b");  // the tiers with "rarest" add nothing new; then "rare common"
+  CHECK((hits[2].uri == "c" || hits[2].uri == "d" || hits[2].uri == "e"));  // "common" alone
+}
+
 TEST_CASE("folders are read recursively with include and exclude globs, hidden files skipped") {
   TempDir dir;
   WriteFile(dir.path() / "a.md", "alpha");
