@@ -138,6 +138,10 @@ void RunAdd(CliContext& ctx, const AddOptions& o) {
     total.skipped.insert(total.skipped.end(), r->skipped.begin(), r->skipped.end());
   }
   printer.Finish();
+  // A large ingest leaves many FTS segments; merging them costs seconds once and makes every
+  // later query faster.
+  constexpr size_t kOptimizeAfterChunks = 10000;
+  if (total.chunks >= kOptimizeAfterChunks) index.Optimize();
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   if (o.json) {

@@ -53,6 +53,7 @@ TEST_CASE("plain text takes underlined and all-caps lines as headings, like a ma
       DocKind::kText);
   CHECK(Paths(doc.chunks) == std::vector<std::string>{"", "NAME", "DESCRIPTION", "DESCRIPTION > Notes"});
   CHECK(doc.chunks[1].text == "ls - list directory contents");
+  CHECK(doc.title == "ls - list directory contents");
 }
 
 TEST_CASE("html chunks use the document's headings and title") {

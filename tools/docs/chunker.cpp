@@ -205,6 +205,17 @@ std::string FirstHeading(const std::vector<TextBlock>& blocks) {
   return "";
 }
 
+// A rendered man page names itself in its NAME section ("ls - list directory contents").
+std::string ManPageTitle(const std::vector<TextBlock>& blocks) {
+  for (size_t i = 0; i + 1 < blocks.size(); ++i) {
+    if (blocks[i].heading_level > 0 && blocks[i].text == "NAME" && blocks[i + 1].heading_level == 0) {
+      std::string_view first = blocks[i + 1].text;
+      return std::string(TrimView(first.substr(0, first.find('\n'))));
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 const char* DocKindName(DocKind kind) {
@@ -322,6 +333,7 @@ ChunkedDocument ChunkDocument(std::string_view content, DocKind kind, const Chun
     }
     case DocKind::kText:
       blocks = PlainTextBlocks(content);
+      doc.title = ManPageTitle(blocks);
       break;
   }
   doc.chunks = ChunkBlocks(blocks, options);

@@ -38,7 +38,9 @@ struct Chunk {
 };
 
 struct ChunkedDocument {
-  std::string title;  // <title>, else the first heading, else ""
+  // HTML: <title>, else the first heading; Markdown: the first heading; text: the line under
+  // NAME in a rendered man page; else "".
+  std::string title;
   std::vector<Chunk> chunks;
 };
 
