@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -30,6 +31,14 @@ extern char** environ;
 namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// CPU seconds (user + system) this process has used so far.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -90,6 +99,7 @@ void PrintLatency(const char* name, const std::vector<double>& ms) {
 
 void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::string& db) {
   auto t0 = Clock::now();
+  double cpu0 = CpuSeconds();
   size_t last_report = 0;
   intern::tools::AddPathOptions options;
   options.progress = [&](const intern::tools::AddProgress& p) {
@@ -108,13 +118,14 @@ void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::s
   auto t1 = Clock::now();
   index.Optimize();
   double optimize_s = Ms(Clock::now() - t1) / 1e3;
+  double cpu_s = CpuSeconds() - cpu0;
   double mb = static_cast<double>(added->bytes) / 1e6;
   std::cout << fmt::format(
       "corpus     {} ({} files indexed, {} skipped)\n"
       "ingest     {:.1f} MB, {} chunks in {:.1f} s = {:.1f} MB/s; optimize {:.1f} s; "
-      "total {:.1f} s\n",
+      "total {:.1f} s ({:.1f} s of CPU)\n",
       corpus.string(), added->files(), added->skipped.size(), mb, added->chunks, ingest_s,
-      mb / ingest_s, optimize_s, ingest_s + optimize_s);
+      mb / ingest_s, optimize_s, ingest_s + optimize_s, cpu_s);
   std::cout << fmt::format("index      {:.1f} MB on disk\n",
                            static_cast<double>(fs::file_size(db)) / 1e6);
 
