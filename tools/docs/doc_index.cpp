@@ -51,7 +51,7 @@ constexpr const char* kSourceColumns =
     "id, uri, kind, subject, title, content_hash, size, chunk_count, added_at";
 
 // Document frequencies are counted up to this many chunks (see RarestFirst).
-constexpr int64_t kDfCap = 2000;
+constexpr int64_t kDfCap = 500;
 
 constexpr size_t kBatchFiles = 256;
 constexpr uint64_t kBatchBytes = uint64_t{64} << 20;
