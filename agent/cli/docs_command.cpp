@@ -1,15 +1,15 @@
 // `intern docs add|list|rm|search` — the document index from the command line (DESIGN §5, §11).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "agent/cli/cli.h"
@@ -34,7 +34,8 @@ std::string DocsIndexPath() {
     const char* v = std::getenv(name);
     return v == nullptr ? "" : v;
   };
-  if (std::string home = env("INTERN_HOME"); !home.empty()) return (fs::path(home) / "docs.db").string();
+  if (std::string home = env("INTERN_HOME"); !home.empty())
+    return (fs::path(home) / "docs.db").string();
   if (std::string data = env("XDG_DATA_HOME"); !data.empty()) {
     return (fs::path(data) / "intern" / "docs.db").string();
   }
@@ -50,7 +51,8 @@ bool IsUrl(const std::string& s) {
 
 // The seam for URLs: fetch_page (HTTP client, text extraction, DocIndex::AddText) is wired here
 // once the HTTP client exists.
-[[noreturn]] void AddUrl(DocIndex& /*index*/, const std::string& url, const std::string& /*subject*/) {
+[[noreturn]] void AddUrl(DocIndex& /*index*/, const std::string& url,
+                         const std::string& /*subject*/) {
   throw Error(fmt::format(
       "cannot add {}: fetching URLs needs the HTTP client, which is not built yet; save the page "
       "and run `intern docs add FILE`",
@@ -180,9 +182,15 @@ void RunList(CliContext& ctx, bool json) {
   if (json) {
     nlohmann::json list = nlohmann::json::array();
     for (const DocSource& s : sources) {
-      list.push_back({{"id", s.id}, {"uri", s.uri}, {"kind", s.kind}, {"subject", s.subject},
-                      {"title", s.title}, {"content_hash", s.content_hash}, {"size", s.size},
-                      {"chunks", s.chunks}, {"added_at", s.added_at}});
+      list.push_back({{"id", s.id},
+                      {"uri", s.uri},
+                      {"kind", s.kind},
+                      {"subject", s.subject},
+                      {"title", s.title},
+                      {"content_hash", s.content_hash},
+                      {"size", s.size},
+                      {"chunks", s.chunks},
+                      {"added_at", s.added_at}});
     }
     ctx.out << Json(list);
     return;
@@ -192,8 +200,8 @@ void RunList(CliContext& ctx, bool json) {
         "the document index at {} is empty; add documents with `intern docs add PATH`\n", path);
     return;
   }
-  ctx.out << fmt::format("{:>6}  {:<8}  {:>6}  {:>9}  {:<12}  {}\n", "ID", "KIND", "CHUNKS",
-                         "SIZE", "SUBJECT", "URI");
+  ctx.out << fmt::format("{:>6}  {:<8}  {:>6}  {:>9}  {:<12}  {}\n", "ID", "KIND", "CHUNKS", "SIZE",
+                         "SUBJECT", "URI");
   for (const DocSource& s : sources) {
     ctx.out << fmt::format("{:>6}  {:<8}  {:>6}  {:>9}  {:<12}  {}\n", s.id, s.kind, s.chunks,
                            HumanSize(static_cast<uint64_t>(s.size)),
@@ -234,9 +242,14 @@ void RunSearch(CliContext& ctx, const SearchOptions& o) {
   if (o.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const DocHit& h : *hits) {
-      list.push_back({{"uri", h.uri}, {"title", h.title}, {"subject", h.subject},
-                      {"heading_path", h.heading_path}, {"snippet", h.snippet},
-                      {"score", h.score}, {"source_id", h.source_id}, {"chunk_id", h.chunk_id},
+      list.push_back({{"uri", h.uri},
+                      {"title", h.title},
+                      {"subject", h.subject},
+                      {"heading_path", h.heading_path},
+                      {"snippet", h.snippet},
+                      {"score", h.score},
+                      {"source_id", h.source_id},
+                      {"chunk_id", h.chunk_id},
                       {"text", h.text}});
     }
     ctx.out << Json(list);
@@ -253,10 +266,9 @@ void RunSearch(CliContext& ctx, const SearchOptions& o) {
     for (char& c : snippet) {
       if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     }
-    ctx.out << fmt::format("{}. {}{}  [{:.2f}]\n   {}\n   {}\n", i + 1,
-                           h.title.empty() ? "(untitled)" : h.title,
-                           h.heading_path.empty() ? "" : " › " + h.heading_path, h.score, h.uri,
-                           snippet);
+    ctx.out << fmt::format(
+        "{}. {}{}  [{:.2f}]\n   {}\n   {}\n", i + 1, h.title.empty() ? "(untitled)" : h.title,
+        h.heading_path.empty() ? "" : " › " + h.heading_path, h.score, h.uri, snippet);
   }
 }
 
@@ -266,16 +278,20 @@ void AttachDocsCommand(CLI::App& cmd, CliContext& ctx) {
   cmd.require_subcommand(1);
 
   auto add = std::make_shared<AddOptions>();
-  CLI::App* add_cmd = cmd.add_subcommand(
-      "add", "Index files, folders (recursively; Markdown, HTML, text) or URLs");
+  CLI::App* add_cmd =
+      cmd.add_subcommand("add", "Index files, folders (recursively; Markdown, HTML, text) or URLs");
   add_cmd->add_option("targets", add->targets, "Files, folders or http(s) URLs")
       ->required()
       ->type_name("PATH|URL");
-  add_cmd->add_option("--subject", add->subject, "Catalog name of the tool these documents are about");
-  add_cmd->add_option("--include", add->include,
-                      "Only files matching this glob (repeatable; `*.md`, or `docs/*` for a path)")
+  add_cmd->add_option("--subject", add->subject,
+                      "Catalog name of the tool these documents are about");
+  add_cmd
+      ->add_option("--include", add->include,
+                   "Only files matching this glob (repeatable; `*.md`, or `docs/*` for a path)")
       ->type_name("GLOB");
-  add_cmd->add_option("--exclude", add->exclude, "Skip files and folders matching this glob (repeatable)")
+  add_cmd
+      ->add_option("--exclude", add->exclude,
+                   "Skip files and folders matching this glob (repeatable)")
       ->type_name("GLOB");
   add_cmd->add_flag("--json", add->json, "Print the summary as JSON");
   add_cmd->callback([&ctx, add] { RunAdd(ctx, *add); });
@@ -294,7 +310,8 @@ void AttachDocsCommand(CLI::App& cmd, CliContext& ctx) {
 
   auto search = std::make_shared<SearchOptions>();
   CLI::App* search_cmd = cmd.add_subcommand("search", "Search the index (BM25 over sections)");
-  search_cmd->add_option("query", search->query, "Words or a question; \"quoted phrases\" match exactly")
+  search_cmd
+      ->add_option("query", search->query, "Words or a question; \"quoted phrases\" match exactly")
       ->required();
   search_cmd->add_option("--subject", search->subject, "Only sources added with this subject");
   search_cmd->add_option("-k", search->k, "How many passages to show (1-50)")

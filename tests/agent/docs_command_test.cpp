@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -144,28 +144,37 @@ TEST_CASE("docs bad arguments are refused with a sentence that names the fix") {
   const std::vector<Case> cases = {
       {{"docs"}, kExitUsage, "intern: A subcommand is required (see `intern --help`)\n"},
       {{"docs", "add"}, kExitUsage, "intern: targets is required (see `intern --help`)\n"},
-      {{"docs", "add", "/nonexistent/intern-doc"}, kExitUsage,
+      {{"docs", "add", "/nonexistent/intern-doc"},
+       kExitUsage,
        "intern: no such file or folder: /nonexistent/intern-doc\n"},
-      {{"docs", "add", "https://example.invalid/page"}, kExitError,
+      {{"docs", "add", "https://example.invalid/page"},
+       kExitError,
        "intern: cannot add https://example.invalid/page: fetching URLs needs the HTTP client, "
        "which is not built yet; save the page and run `intern docs add FILE`\n"},
       {{"docs", "rm"}, kExitUsage, "intern: sources is required (see `intern --help`)\n"},
-      {{"docs", "rm", "12345"}, kExitError,
+      {{"docs", "rm", "12345"},
+       kExitError,
        "intern: no indexed source has the URI or id 12345; `intern docs list` shows what is "
        "indexed\n"},
       {{"docs", "search"}, kExitUsage, "intern: query is required (see `intern --help`)\n"},
-      {{"docs", "search", "  "}, kExitUsage,
+      {{"docs", "search", "  "},
+       kExitUsage,
        "intern: the search query is empty; give the words to look for, e.g. intern docs search "
        "\"rotate signing key\"\n"},
-      {{"docs", "search", "--", "--"}, kExitUsage,
+      {{"docs", "search", "--", "--"},
+       kExitUsage,
        "intern: the query has no words to search for; use letters or digits\n"},
-      {{"docs", "search", "x", "-k", "0"}, kExitUsage,
+      {{"docs", "search", "x", "-k", "0"},
+       kExitUsage,
        "intern: -k: Value 0 not in range 1 to 50 (see `intern --help`)\n"},
-      {{"docs", "search", "x", "-k", "51"}, kExitUsage,
+      {{"docs", "search", "x", "-k", "51"},
+       kExitUsage,
        "intern: -k: Value 51 not in range 1 to 50 (see `intern --help`)\n"},
-      {{"docs", "search", "x", "-k", "many"}, kExitUsage,
+      {{"docs", "search", "x", "-k", "many"},
+       kExitUsage,
        "intern: -k: Value many not in range 1 to 50 (see `intern --help`)\n"},
-      {{"docs", "list", "extra"}, kExitUsage,
+      {{"docs", "list", "extra"},
+       kExitUsage,
        "intern: The following argument was not expected: extra (see `intern --help`)\n"},
   };
   for (const Case& c : cases) {

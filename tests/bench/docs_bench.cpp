@@ -8,17 +8,17 @@
 // warm caches and once timed through DocIndex::Search (k = 5); then `rg -l -i -F` with the same
 // words (those the index searched, as alternatives) runs over the same folder, once to warm and
 // once timed. Prints MB, MB/s, p50/p99 of both and the ratio.
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -99,10 +99,10 @@ int RunRg(const std::vector<std::string>& terms, const std::string& dir) {
 void PrintLatency(const char* name, const std::vector<double>& ms) {
   double total = 0;
   for (double v : ms) total += v;
-  std::cout << fmt::format("{:<10} p50 {:8.2f} ms   p99 {:8.2f} ms   mean {:8.2f} ms   max {:8.2f} ms\n",
-                           name, Percentile(ms, 50), Percentile(ms, 99),
-                           total / static_cast<double>(ms.size()),
-                           *std::max_element(ms.begin(), ms.end()));
+  std::cout << fmt::format(
+      "{:<10} p50 {:8.2f} ms   p99 {:8.2f} ms   mean {:8.2f} ms   max {:8.2f} ms\n", name,
+      Percentile(ms, 50), Percentile(ms, 99), total / static_cast<double>(ms.size()),
+      *std::max_element(ms.begin(), ms.end()));
 }
 
 void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::string& db) {
@@ -114,7 +114,8 @@ void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::s
     if (p.files_done - last_report >= 5000) {
       last_report = p.files_done;
       std::cerr << fmt::format("  {} files, {:.0f} MB, {:.1f} s\n", p.files_done,
-                               static_cast<double>(p.bytes_done) / 1e6, Ms(Clock::now() - t0) / 1e3);
+                               static_cast<double>(p.bytes_done) / 1e6,
+                               Ms(Clock::now() - t0) / 1e3);
     }
   };
   intern::Result<intern::tools::AddSummary> added = index.AddPath(corpus, options);
@@ -136,7 +137,6 @@ void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::s
       mb / ingest_s, optimize_s, ingest_s + optimize_s, cpu_s);
   std::cout << fmt::format("index      {:.1f} MB on disk\n",
                            static_cast<double>(fs::file_size(db)) / 1e6);
-
 }
 
 }  // namespace
@@ -192,7 +192,8 @@ int main(int argc, char** argv) {
   PrintLatency("  (CPU)", index_cpu_ms);
   std::vector<size_t> order(queries.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return index_ms[a] > index_ms[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return index_ms[a] > index_ms[b]; });
   for (size_t i = 0; i < 5 && i < order.size(); ++i) {
     std::cout << fmt::format("  slowest {:8.2f} ms  {}\n", index_ms[order[i]], queries[order[i]]);
   }
@@ -213,7 +214,8 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::cout << fmt::format("rg         matched files for {} of {} queries\n", rg_answered, queries.size());
+  std::cout << fmt::format("rg         matched files for {} of {} queries\n", rg_answered,
+                           queries.size());
   PrintLatency("rg -l -i", rg_ms);
   std::cout << fmt::format("ratio      rg/index at p50 {:.0f}x, at p99 {:.0f}x\n",
                            Percentile(rg_ms, 50) / Percentile(index_ms, 50),

@@ -22,8 +22,8 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
 std::string EvidenceHash(const tools::EvidenceDraft& draft) {
   // Each field is length-prefixed so ("ab", "c") and ("a", "bc") hash differently.
   std::string material;
-  for (const std::string* field : {&draft.kind, &draft.field, &draft.value, &draft.source_url,
-                                   &draft.quote, &draft.body}) {
+  for (const std::string* field :
+       {&draft.kind, &draft.field, &draft.value, &draft.source_url, &draft.quote, &draft.body}) {
     material += std::to_string(field->size());
     material += ':';
     material += *field;

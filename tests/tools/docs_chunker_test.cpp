@@ -1,6 +1,6 @@
-#include "tools/docs/chunker.h"
-
 #include <catch2/catch.hpp>
+
+#include "tools/docs/chunker.h"
 
 namespace intern::tools {
 namespace {
@@ -51,7 +51,8 @@ TEST_CASE("plain text takes underlined and all-caps lines as headings, like a ma
       "LS(1)    User Commands    LS(1)\n\nNAME\n       ls - list directory contents\n\n"
       "DESCRIPTION\n       List information.\n\nNotes\n-----\nlower.\n",
       DocKind::kText);
-  CHECK(Paths(doc.chunks) == std::vector<std::string>{"", "NAME", "DESCRIPTION", "DESCRIPTION > Notes"});
+  CHECK(Paths(doc.chunks) ==
+        std::vector<std::string>{"", "NAME", "DESCRIPTION", "DESCRIPTION > Notes"});
   CHECK(doc.chunks[1].text == "ls - list directory contents");
   CHECK(doc.title == "ls - list directory contents");
 }
@@ -66,7 +67,8 @@ TEST_CASE("html chunks use the document's headings and title") {
 
 TEST_CASE("a long section is split at paragraph boundaries within the size bound") {
   std::string md = "# Big\n\n";
-  for (int i = 0; i < 40; ++i) md += "Paragraph " + std::to_string(i) + std::string(90, 'x') + "\n\n";
+  for (int i = 0; i < 40; ++i)
+    md += "Paragraph " + std::to_string(i) + std::string(90, 'x') + "\n\n";
   ChunkOptions options{500, 1000};
   std::vector<Chunk> chunks = ChunkDocument(md, DocKind::kMarkdown, options).chunks;
   REQUIRE(chunks.size() == 10);  // four paragraphs of ~102 bytes fit under 500 with separators

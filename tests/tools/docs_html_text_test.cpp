@@ -1,6 +1,6 @@
-#include "tools/docs/html_text.h"
-
 #include <catch2/catch.hpp>
+
+#include "tools/docs/html_text.h"
 
 namespace intern::tools {
 namespace {

@@ -1,10 +1,10 @@
-#include "tools/docs/doc_index.h"
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <thread>
-#include <unistd.h>
+
+#include "tools/docs/doc_index.h"
 
 namespace intern::tools {
 namespace {
@@ -133,8 +133,8 @@ TEST_CASE("queries with FTS syntax characters are searched as words, never as sy
   DocIndex index(":memory:");
   index.AddText("u", "Use C++ with \"quotes\" AND OR NOT near(x) col:val * ^ - done",
                 DocKind::kText);
-  for (const char* q : {"C++ \"unterminated", "AND OR NOT", "NEAR(a b)", "col:val", "a*b",
-                        "-done", "^start", "(x", "{a b}", "x OR", "'single", "done*"}) {
+  for (const char* q : {"C++ \"unterminated", "AND OR NOT", "NEAR(a b)", "col:val", "a*b", "-done",
+                        "^start", "(x", "{a b}", "x OR", "'single", "done*"}) {
     INFO(q);
     Result<std::vector<DocHit>> r = index.Search(q);
     CHECK(r.ok());
@@ -181,7 +181,8 @@ TEST_CASE("chunks with every query word come before chunks with only some") {
   DocIndex index(":memory:");
   // "alpha" alone is repeated so that under OR ranking it would win on term frequency.
   index.AddText("some", "alpha alpha alpha alpha alpha", DocKind::kText);
-  index.AddText("all", "alpha beta and a lot of other words to make this chunk longer", DocKind::kText);
+  index.AddText("all", "alpha beta and a lot of other words to make this chunk longer",
+                DocKind::kText);
   std::vector<DocHit> hits = MustSearch(index, "alpha beta");
   REQUIRE(hits.size() == 2);
   CHECK(hits[0].uri == "all");

@@ -1,8 +1,7 @@
-#include "tools/docs/doc_search_tool.h"
-
 #include <catch2/catch.hpp>
 
 #include "tests/support/memory_ledger.h"
+#include "tools/docs/doc_search_tool.h"
 
 namespace intern::tools {
 namespace {
@@ -15,8 +14,10 @@ struct Fixture {
   ToolContext ctx{ledger, clock, "s1", nullptr};
 
   Fixture() {
-    index.AddText("https://example.invalid/keys", "# Keys\n\n## Rotation\n\nRotate the signing key "
-                  "yearly.\n", DocKind::kMarkdown, "quill");
+    index.AddText("https://example.invalid/keys",
+                  "# Keys\n\n## Rotation\n\nRotate the signing key "
+                  "yearly.\n",
+                  DocKind::kMarkdown, "quill");
     index.AddText("file:///docs/other.txt", "Signing is optional.", DocKind::kText, "other",
                   "other.txt");
   }

@@ -99,7 +99,8 @@ std::pair<int, std::string_view> AtxHeading(std::string_view line) {
   // A closing run of '#' is decoration when it is the whole text or follows a space.
   size_t end = text.size();
   while (end > 0 && text[end - 1] == '#') --end;
-  if (end == 0 || text[end - 1] == ' ' || text[end - 1] == '\t') text = TrimView(text.substr(0, end));
+  if (end == 0 || text[end - 1] == ' ' || text[end - 1] == '\t')
+    text = TrimView(text.substr(0, end));
   return {static_cast<int>(hashes), text};
 }
 
@@ -208,7 +209,8 @@ std::string FirstHeading(const std::vector<TextBlock>& blocks) {
 // A rendered man page names itself in its NAME section ("ls - list directory contents").
 std::string ManPageTitle(const std::vector<TextBlock>& blocks) {
   for (size_t i = 0; i + 1 < blocks.size(); ++i) {
-    if (blocks[i].heading_level > 0 && blocks[i].text == "NAME" && blocks[i + 1].heading_level == 0) {
+    if (blocks[i].heading_level > 0 && blocks[i].text == "NAME" &&
+        blocks[i + 1].heading_level == 0) {
       std::string_view first = blocks[i + 1].text;
       return std::string(TrimView(first.substr(0, first.find('\n'))));
     }
@@ -220,9 +222,12 @@ std::string ManPageTitle(const std::vector<TextBlock>& blocks) {
 
 const char* DocKindName(DocKind kind) {
   switch (kind) {
-    case DocKind::kMarkdown: return "markdown";
-    case DocKind::kHtml: return "html";
-    case DocKind::kText: return "text";
+    case DocKind::kMarkdown:
+      return "markdown";
+    case DocKind::kHtml:
+      return "html";
+    case DocKind::kText:
+      return "text";
   }
   return "text";
 }

@@ -83,8 +83,8 @@ ToolResult DocSearchTool::Run(const nlohmann::json& args, ToolContext& ctx) {
   int k = kDefaultK;
   if (auto it = args.find("k"); it != args.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > kMaxK) {
-      return ToolResult::Error(fmt::format("`k` must be a whole number from 1 to {}, got {}", kMaxK,
-                                           it->dump()));
+      return ToolResult::Error(
+          fmt::format("`k` must be a whole number from 1 to {}, got {}", kMaxK, it->dump()));
     }
     k = static_cast<int>(it->get<int64_t>());
   }
@@ -117,9 +117,10 @@ ToolResult DocSearchTool::Run(const nlohmann::json& args, ToolContext& ctx) {
     Result<std::string> id = ctx.ledger.Record(draft);
     std::string id_text = id ? *id : "not recorded: " + id.message();
     if (id) result.evidence_ids.push_back(*id);
-    result.content += fmt::format("\n[{}] {} · {}{}\n    {}\n    {}\n", i + 1, id_text, hit.title.empty() ? "(untitled)" : hit.title,
-                                  hit.heading_path.empty() ? "" : " › " + hit.heading_path,
-                                  hit.uri, OneLine(hit.snippet));
+    result.content += fmt::format("\n[{}] {} · {}{}\n    {}\n    {}\n", i + 1, id_text,
+                                  hit.title.empty() ? "(untitled)" : hit.title,
+                                  hit.heading_path.empty() ? "" : " › " + hit.heading_path, hit.uri,
+                                  OneLine(hit.snippet));
   }
   return result;
 }

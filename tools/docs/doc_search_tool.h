@@ -8,7 +8,6 @@
 // Ownership: borrows `index`, which must outlive the tool. Thread-safe (approval class kRead).
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "tools/docs/doc_index.h"

@@ -12,10 +12,10 @@ namespace {
 
 // Words so common in English prose that they only slow a query down and blur its ranking.
 constexpr std::array<std::string_view, 44> kStopWords = {
-    "a",    "an",   "and",  "are",  "as",   "at",   "be",   "but",  "by",   "can",  "do",
-    "does", "for",  "from", "how",  "i",    "if",   "in",   "into", "is",   "it",   "its",
-    "my",   "of",   "on",   "or",   "so",   "that", "the",  "then", "there", "these", "this",
-    "to",   "was",  "we",   "what", "when", "where", "which", "who",  "why",  "with", "you"};
+    "a",    "an",  "and",  "are",  "as",   "at",    "be",    "but",  "by",    "can",   "do",
+    "does", "for", "from", "how",  "i",    "if",    "in",    "into", "is",    "it",    "its",
+    "my",   "of",  "on",   "or",   "so",   "that",  "the",   "then", "there", "these", "this",
+    "to",   "was", "we",   "what", "when", "where", "which", "who",  "why",   "with",  "you"};
 
 bool IsStopWord(std::string_view word) {
   std::string lower(word);
@@ -52,7 +52,9 @@ std::string Quote(std::string_view s) {
   return out;
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 std::vector<Term> ParseTerms(std::string_view query) {
   std::vector<Term> terms;

@@ -18,8 +18,8 @@
 namespace intern::tools {
 
 struct HtmlText {
-  std::string title;               // <title>, whitespace-collapsed; "" when absent
-  std::vector<TextBlock> blocks;   // headings (h1..h6) and paragraphs, none empty
+  std::string title;              // <title>, whitespace-collapsed; "" when absent
+  std::vector<TextBlock> blocks;  // headings (h1..h6) and paragraphs, none empty
 };
 
 HtmlText ExtractHtmlText(std::string_view html);
