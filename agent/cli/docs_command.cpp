@@ -128,8 +128,12 @@ void RunAdd(CliContext& ctx, const AddOptions& o) {
   options.exclude = o.exclude;
   options.subject = o.subject;
   options.progress = [&printer](const AddProgress& p) { printer.Update(p); };
+  // URLs first: the one that cannot be fetched fails before any file is indexed.
   for (const std::string& target : o.targets) {
     if (IsUrl(target)) AddUrl(index, target, o.subject);
+  }
+  for (const std::string& target : o.targets) {
+    if (IsUrl(target)) continue;
     Result<AddSummary> r = index.AddPath(target, options);
     if (!r) throw Error(r.message());
     total.added += r->added;

@@ -188,6 +188,15 @@ TEST_CASE("docs bad arguments are refused with a sentence that names the fix") {
   }
 }
 
+TEST_CASE("docs add with a URL it cannot fetch indexes none of the other targets") {
+  TempHome home;
+  Run r = Cli({"docs", "add", kCorpus.c_str(), "https://example.invalid/page"});
+  CHECK(r.code == kExitError);
+  CHECK(r.out.empty());
+  r = Cli({"docs", "list", "--json"});
+  CHECK(r.out == "[]\n");
+}
+
 TEST_CASE("the index lives under XDG_DATA_HOME when INTERN_HOME is not set") {
   std::string templ = (fs::temp_directory_path() / "intern-xdg-XXXXXX").string();
   fs::path dir = mkdtemp(templ.data());
