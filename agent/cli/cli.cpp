@@ -18,6 +18,8 @@ const std::vector<CommandSpec>& Commands() {
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
       {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
       {"bench", "Run a command or a benchmark spec in the sandbox and measure it", AttachBenchCommand},
+      {"docs", "Manage and search the local document index (add, list, rm, search)",
+       AttachDocsCommand},
   };
   return kCommands;
 }

@@ -61,5 +61,6 @@ void AttachConfigCommand(CLI::App& cmd, CliContext& ctx);
 void AttachCatalogCommand(CLI::App& cmd, CliContext& ctx);
 void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
+void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 
 }  // namespace intern::agent
