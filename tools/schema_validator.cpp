@@ -46,7 +46,7 @@ bool HasType(const json& v, const std::string& type) {
 std::optional<size_t> Count(const json& schema, const char* keyword) {
   auto it = schema.find(keyword);
   if (it == schema.end() || !it->is_number_integer() || it->get<long long>() < 0) return std::nullopt;
-  return *n;
+  return it->get<size_t>();
 }
 
 std::string Article(const std::string& type) {

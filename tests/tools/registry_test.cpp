@@ -140,3 +140,21 @@ TEST_CASE("an integral float counts as an integer and a schema may allow extra f
 
 }  // namespace
 }  // namespace intern::tools
+
+namespace intern::tools {
+namespace {
+
+TEST_CASE("length and item counts are enforced whether the schema stores them signed or not") {
+  nlohmann::json schema = {{"type", "object"},
+                           {"properties",
+                            {{"ids", {{"type", "array"}, {"minItems", 2}}},
+                             {"name", {{"type", "string"}, {"maxLength", 3}}}}}};
+  REQUIRE(schema["properties"]["ids"]["minItems"].is_number_integer());
+  CHECK(ValidateAgainstSchema(nlohmann::json::parse(R"({"ids": ["a"], "name": "abcd"})"), schema) ==
+        std::vector<std::string>{
+            "argument \"ids\" must have at least 2 items, got 1",
+            "argument \"name\" must be at most 3 characters long (got 4)"});
+}
+
+}  // namespace
+}  // namespace intern::tools
