@@ -194,5 +194,6 @@ Config Load(const LoadOptions& options);
 // Paths under the state home.
 std::filesystem::path StorePath(const Config& config);       // <home>/intern.db
 std::filesystem::path ReposCachePath(const Config& config);  // <home>/repos (clone cache)
+std::filesystem::path DocsIndexPath(const Config& config);   // <home>/docs.db (document index)
 
 }  // namespace intern::config

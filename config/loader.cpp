@@ -403,5 +403,6 @@ Config Load(const LoadOptions& options) {
 
 fs::path StorePath(const Config& config) { return config.home / "intern.db"; }
 fs::path ReposCachePath(const Config& config) { return config.home / "repos"; }
+fs::path DocsIndexPath(const Config& config) { return config.home / "docs.db"; }
 
 }  // namespace intern::config

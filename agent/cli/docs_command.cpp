@@ -26,24 +26,8 @@ using tools::DocHit;
 using tools::DocIndex;
 using tools::DocSource;
 
-// Where the document index lives: $INTERN_HOME/docs.db, else $XDG_DATA_HOME/intern/docs.db, else
-// ~/.local/share/intern/docs.db. The only place that decides it, so the config module can take
-// it over in one edit.
-std::string DocsIndexPath() {
-  auto env = [](const char* name) -> std::string {
-    const char* v = std::getenv(name);
-    return v == nullptr ? "" : v;
-  };
-  if (std::string home = env("INTERN_HOME"); !home.empty())
-    return (fs::path(home) / "docs.db").string();
-  if (std::string data = env("XDG_DATA_HOME"); !data.empty()) {
-    return (fs::path(data) / "intern" / "docs.db").string();
-  }
-  if (std::string home = env("HOME"); !home.empty()) {
-    return (fs::path(home) / ".local" / "share" / "intern" / "docs.db").string();
-  }
-  throw Error("cannot tell where the document index lives: set INTERN_HOME (or HOME)");
-}
+// Where the document index lives: <home>/docs.db (config key `home`, env INTERN_HOME).
+std::string DocsIndexPath(CliContext& ctx) { return config::DocsIndexPath(LoadConfig(ctx)).string(); }
 
 bool IsUrl(const std::string& s) {
   return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0;
@@ -119,7 +103,7 @@ void RunAdd(CliContext& ctx, const AddOptions& o) {
       throw UsageError(fmt::format("no such file or folder: {}", target));
     }
   }
-  DocIndex index(DocsIndexPath());
+  DocIndex index(DocsIndexPath(ctx));
   auto start = std::chrono::steady_clock::now();
   AddSummary total;
   ProgressPrinter printer(ctx.err);
@@ -180,7 +164,7 @@ void RunAdd(CliContext& ctx, const AddOptions& o) {
 }
 
 void RunList(CliContext& ctx, bool json) {
-  std::string path = DocsIndexPath();
+  std::string path = DocsIndexPath(ctx);
   DocIndex index(path);
   std::vector<DocSource> sources = index.List();
   if (json) {
@@ -214,7 +198,7 @@ void RunList(CliContext& ctx, bool json) {
 }
 
 void RunRemove(CliContext& ctx, const std::vector<std::string>& keys) {
-  DocIndex index(DocsIndexPath());
+  DocIndex index(DocsIndexPath(ctx));
   for (const std::string& key : keys) {
     Result<std::vector<DocSource>> removed = index.Remove(key);
     if (!removed) throw Error(removed.message());
@@ -237,7 +221,7 @@ void RunSearch(CliContext& ctx, const SearchOptions& o) {
         "the search query is empty; give the words to look for, e.g. intern docs search "
         "\"rotate signing key\"");
   }
-  DocIndex index(DocsIndexPath());
+  DocIndex index(DocsIndexPath(ctx));
   Result<std::vector<DocHit>> hits = index.Search(o.query, o.subject, o.k);
   if (!hits) {
     if (hits.code() == ErrorCode::kInvalidArgument) throw UsageError(hits.message());

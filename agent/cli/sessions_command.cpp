@@ -11,7 +11,6 @@
 #include <string>
 
 #include "agent/cli/cli.h"
-#include "agent/cli/store_access.h"
 #include "config/error.h"
 #include "sessions/export.h"
 #include "sessions/store.h"
@@ -125,7 +124,7 @@ void RunList(CliContext& ctx, const ListOptions& options) {
   }
   filter.kind = options.kind;
   filter.limit = options.limit;
-  const std::filesystem::path path = StorePath();
+  const std::filesystem::path path = config::StorePath(LoadConfig(ctx));
   std::optional<Store> store = OpenExisting(path);
   std::vector<Session> found = store ? store->ListSessions(filter) : std::vector<Session>{};
   if (options.json) {
@@ -217,7 +216,7 @@ void PrintSession(std::ostream& out, const SessionHistory& h) {
 }
 
 void RunShow(CliContext& ctx, const ShowOptions& options) {
-  SessionHistory history = LoadOrExplain(StorePath(), options.id);
+  SessionHistory history = LoadOrExplain(config::StorePath(LoadConfig(ctx)), options.id);
   if (options.json) {
     ctx.out << sessions::SessionShowJson(history) << "\n";
   } else {
@@ -226,7 +225,7 @@ void RunShow(CliContext& ctx, const ShowOptions& options) {
 }
 
 void RunExport(CliContext& ctx, const ExportOptions& options) {
-  SessionHistory history = LoadOrExplain(StorePath(), options.id);
+  SessionHistory history = LoadOrExplain(config::StorePath(LoadConfig(ctx)), options.id);
   sessions::WriteSessionJsonl(history, ctx.out);
 }
 

@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "agent/cli/cli.h"
-#include "agent/cli/store_access.h"
 #include "config/clock.h"
 #include "config/error.h"
 #include "sessions/export.h"
@@ -96,22 +95,6 @@ struct Fixture {
     store.CreateSession(second);
   }
 };
-
-TEST_CASE("StorePath prefers INTERN_HOME, then XDG_DATA_HOME, then HOME") {
-  auto env = [](std::map<std::string, std::string> vars) {
-    return [vars](const char* name) -> const char* {
-      auto it = vars.find(name);
-      return it == vars.end() ? nullptr : it->second.c_str();
-    };
-  };
-  CHECK(StorePath(env({{"INTERN_HOME", "/i"}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}})) ==
-        "/i/intern.db");
-  CHECK(StorePath(env({{"INTERN_HOME", ""}, {"XDG_DATA_HOME", "/x"}, {"HOME", "/h"}})) ==
-        "/x/intern/intern.db");
-  CHECK(StorePath(env({{"HOME", "/h"}})) == "/h/.local/share/intern/intern.db");
-  CHECK_THROWS_WITH(StorePath(env({})),
-                    "cannot tell where the session store lives: set INTERN_HOME (or HOME)");
-}
 
 TEST_CASE("sessions list without a store says so and creates nothing") {
   Fixture f;
