@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 
+#include "agent/catalog_store.h"
 #include "agent/cli/cli.h"
 #include "agent/resolve.h"
 #include "config/catalog.h"
@@ -20,11 +21,10 @@ using config::Catalog;
 using config::CatalogEntry;
 using nlohmann::json;
 
-// The seam for the store: today run-time entries live in memory for one process, so `catalog
-// add` is visible only to later steps of the same run. TODO(lead): return the store's
-// CatalogOverlay here once the sessions store implements it; nothing else needs to change.
-std::shared_ptr<config::CatalogOverlay> OpenCatalogOverlay(CliContext&) {
-  return std::make_shared<config::InMemoryCatalogOverlay>();
+// Run-time entries live in the session store (<home>/intern.db), opened on first use.
+std::shared_ptr<config::CatalogOverlay> OpenCatalogOverlay(CliContext& ctx) {
+  return std::make_shared<StoreCatalogOverlay>(
+      [&ctx] { return config::StorePath(LoadConfig(ctx)); }, "operator");
 }
 
 Catalog LoadCatalog(const config::CatalogOverlay& overlay) {
@@ -289,7 +289,10 @@ void AttachAdd(CLI::App& parent, CliContext& ctx,
       throw UsageError(fmt::format("the catalog already knows {} as {} ({}); nothing added", e.name,
                                    existing->entry->name, existing->entry->id));
     }
-    if (Status added = catalog.Add(e, *overlay); !added) throw UsageError(added.message());
+    if (Status added = catalog.Add(e, *overlay); !added) {
+      if (added.code() == ErrorCode::kIo) throw Error(added.message());  // the store, not the input
+      throw UsageError(added.message());
+    }
     const CatalogEntry& stored = *catalog.FindById(e.id);
     if (opts->json) {
       ctx.out << ToJson(stored).dump(2) << "\n";
@@ -297,8 +300,6 @@ void AttachAdd(CLI::App& parent, CliContext& ctx,
     }
     ctx.out << fmt::format("Added {} ({}, {}) to the catalog as \"{}\".\n", stored.name,
                            stored.kind, stored.category, stored.id);
-    ctx.out << "Note: run-time catalog entries are not stored yet; this one lasts until intern "
-               "exits.\n";
   });
 }
 

@@ -8,6 +8,7 @@
 #include "agent/cli/cli.h"
 #include "config/catalog.h"
 #include "config/error.h"
+#include "tests/config/temp_dir.h"
 
 namespace intern::agent {
 namespace {
@@ -18,10 +19,18 @@ struct Run {
   std::string err;
 };
 
-Run Cli(std::vector<const char*> args) {
+// Runs intern with its state in `home` (a fresh temporary one when not given), so no test
+// touches the operator's real store.
+Run Cli(std::vector<const char*> args, const std::filesystem::path& home = {}) {
+  testing::TempDir fresh;
+  config::LoadOptions options;
+  options.env = {{"INTERN_HOME", (home.empty() ? fresh.path() : home).string()}};
+  options.cwd = fresh.path();
+  options.system_dir = fresh.path() / "etc";
+  options.home = fresh.path();
   args.insert(args.begin(), "intern");
   std::ostringstream out, err;
-  int code = RunCli(static_cast<int>(args.size()), args.data(), out, err);
+  int code = RunCli(static_cast<int>(args.size()), args.data(), out, err, options);
   return {code, out.str(), err.str()};
 }
 
@@ -166,8 +175,31 @@ TEST_CASE("catalog add accepts a new tool and reports where it went") {
                "MIT"});
   REQUIRE(r.code == kExitOk);
   CHECK(r.out ==
-        "Added Deep Scout (agent, Research agents) to the catalog as \"deep-scout\".\n"
-        "Note: run-time catalog entries are not stored yet; this one lasts until intern exits.\n");
+        "Added Deep Scout (agent, Research agents) to the catalog as \"deep-scout\".\n");
+}
+
+TEST_CASE("an entry added with catalog add is in the store for every later run") {
+  testing::TempDir home;
+  REQUIRE(Cli({"catalog", "add", "--name", "Deep Scout", "--kind", "agent", "--category",
+               "Research agents", "--github", "acme/deep-scout", "--alias", "scout"},
+              home.path())
+              .code == kExitOk);
+  CHECK(std::filesystem::exists(home.path() / "intern.db"));
+  Run shown = Cli({"catalog", "show", "scout", "--json"}, home.path());
+  REQUIRE(shown.code == kExitOk);
+  nlohmann::json j = nlohmann::json::parse(shown.out);
+  CHECK(j.at("name") == "Deep Scout");
+  CHECK(j.at("github") == "acme/deep-scout");
+  CHECK(j.at("origin") == "added");
+  Run again = Cli({"catalog", "add", "--name", "Deep Scout", "--kind", "agent", "--category", "x"},
+                  home.path());
+  CHECK(again.code == kExitUsage);
+}
+
+TEST_CASE("catalog list reads no store into existence") {
+  testing::TempDir home;
+  REQUIRE(Cli({"catalog", "list"}, home.path()).code == kExitOk);
+  CHECK_FALSE(std::filesystem::exists(home.path() / "intern.db"));
 }
 
 TEST_CASE("catalog add --json prints the stored entry") {
