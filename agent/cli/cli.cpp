@@ -14,6 +14,7 @@ const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"config", "Show the merged configuration, its files, or write a commented user config",
        AttachConfigCommand},
+      {"sessions", "List, show and export research sessions", AttachSessionsCommand},
       {"version", "Print the version of intern and its libraries", AttachVersionCommand},
       {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
   };

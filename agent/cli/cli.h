@@ -59,5 +59,6 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
 void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
 void AttachConfigCommand(CLI::App& cmd, CliContext& ctx);
 void AttachCatalogCommand(CLI::App& cmd, CliContext& ctx);
+void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 
 }  // namespace intern::agent

@@ -1,0 +1,92 @@
+#pragma once
+// Private to the store's .cpp files: the connection and the helpers they share. Not included
+// outside sessions/.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/clock.h"
+#include "config/error.h"
+#include "sessions/store.h"
+
+namespace intern::sessions {
+
+struct Store::Impl {
+  Impl(std::string path_in, SQLite::Database db_in, const Clock& clock_in)
+      : path(std::move(path_in)), db(std::move(db_in)), clock(&clock_in) {}
+
+  std::string path;
+  SQLite::Database db;
+  const Clock* clock;
+  int schema_version = 0;
+  std::mutex mu;
+
+  std::string Now() const;
+
+  // Runs `fn(db)` under the mutex and turns SQLite and JSON exceptions into intern::Error that
+  // names `action` and the file. intern::Error thrown by `fn` passes through unchanged.
+  template <typename Fn>
+  auto Run(std::string_view action, Fn&& fn) -> decltype(fn(db)) {
+    std::lock_guard lock(mu);
+    try {
+      return fn(db);
+    } catch (const SQLite::Exception& e) {
+      throw Error(fmt::format("{} in the session store at {}: {}", action, path, e.what()));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(
+          fmt::format("{} in the session store at {}: a stored JSON value is unreadable "
+                      "({})",
+                      action, path, e.what()));
+    }
+  }
+};
+
+// "2026-01-01T00:00:00.000Z"
+std::string FormatTime(std::chrono::system_clock::time_point t);
+
+// `prefix` + 8 random lowercase Crockford base32 characters ("s-k3f9x2ab").
+std::string RandomId(std::string_view prefix);
+
+std::string JoinJsonArray(const std::vector<std::string>& items);
+std::vector<std::string> SplitJsonArray(const std::string& json_text);
+
+// SHA-256 of `json_text` re-serialised with sorted keys and no spaces, so equal arguments hash
+// equally however the model spaced or ordered them; of the raw text when it is not JSON.
+std::string CanonicalJsonHash(const std::string& json_text);
+
+// Inserts evidence unless the session already has the same content hash; returns its id.
+// Call inside a transaction (or accept autocommit).
+std::string InsertEvidence(Store::Impl& impl, const std::string& session_id,
+                           const EvidenceInput& input, std::optional<int64_t> step);
+
+// The session's evidence in id order.
+std::vector<EvidenceRecord> SelectEvidence(SQLite::Database& db, const std::string& session_id);
+
+// The session's drafts in version order, and the decisions on them oldest first.
+std::vector<DraftRecord> SelectDraftsOfSession(SQLite::Database& db, const std::string& session_id);
+std::vector<ApprovalRecord> SelectApprovalsOfSession(SQLite::Database& db,
+                                                     const std::string& session_id);
+
+// Inserts an event and returns its id.
+int64_t InsertEvent(Store::Impl& impl, const EventRecord& event);
+
+// Reads an events row selected with kEventColumns.
+EventRecord ReadEvent(SQLite::Statement& q);
+inline constexpr const char* kEventColumns = "id, session_id, step, at, level, kind, message";
+
+// Binds NULL for nullopt.
+inline void BindOptional(SQLite::Statement& q, int index, const std::optional<int64_t>& value) {
+  if (value) {
+    q.bind(index, *value);
+  } else {
+    q.bind(index);
+  }
+}
+
+}  // namespace intern::sessions

@@ -1,0 +1,140 @@
+// Opening a store: refusing files that are not ours or are too new, pragmas, migrations.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <system_error>
+
+#include "sessions/schema.h"
+#include "sessions/store_internal.h"
+
+namespace intern::sessions {
+namespace {
+
+std::string NotAStoreMessage(const std::string& path, std::string_view why) {
+  return fmt::format(
+      "the file at {} is not a valid intern store ({}); move it aside or set INTERN_HOME to "
+      "another folder",
+      path, why);
+}
+
+int ReadIntPragma(SQLite::Database& db, const char* pragma) {
+  return db.execAndGet(fmt::format("PRAGMA {}", pragma)).getInt();
+}
+
+// Everything before the first write decides whether this file may be written at all.
+void RefuseForeignOrNewer(Store::Impl& impl) {
+  // The first read of page 1: a file that is not a database fails here, before anything writes.
+  int table_count = impl.db.execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+  int application_id = ReadIntPragma(impl.db, "application_id");
+  int user_version = ReadIntPragma(impl.db, "user_version");
+  bool ours = application_id == kApplicationId || (application_id == 0 && table_count == 0);
+  if (!ours) {
+    throw Error(NotAStoreMessage(impl.path, "it is an SQLite database of another program"));
+  }
+  if (user_version > LatestSchemaVersion()) {
+    throw Error(fmt::format(
+        "the store at {} was written by a newer intern (schema {}, this build knows {}); upgrade "
+        "intern or set INTERN_HOME to another folder",
+        impl.path, user_version, LatestSchemaVersion()));
+  }
+}
+
+void Migrate(Store::Impl& impl, int target) {
+  if (ReadIntPragma(impl.db, "user_version") >= target) return;
+  SQLite::Transaction tx(impl.db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Another process may have migrated between our check and our lock.
+  int current = ReadIntPragma(impl.db, "user_version");
+  for (const Migration& migration : Migrations()) {
+    if (migration.version <= current || migration.version > target) continue;
+    impl.db.exec(migration.sql);
+    impl.db.exec(fmt::format("PRAGMA user_version = {}", migration.version));
+  }
+  impl.db.exec(fmt::format("PRAGMA application_id = {}", kApplicationId));
+  tx.commit();
+}
+
+void Prepare(Store::Impl& impl, const OpenOptions& options, bool in_memory) {
+  RefuseForeignOrNewer(impl);
+  if (!in_memory) {
+    std::string mode = impl.db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal") {
+      throw Error(
+          fmt::format("opening session store at {}: the file system refused WAL mode "
+                      "(journal mode stayed {}); put INTERN_HOME on a local disk",
+                      impl.path, mode));
+    }
+  }
+  // FULL: a step the store reported committed survives a power cut too; one fsync per iteration
+  // is nothing next to a model call.
+  impl.db.exec("PRAGMA synchronous = FULL");
+  impl.db.exec("PRAGMA foreign_keys = ON");
+  int target = LatestSchemaVersion();
+  if (options.max_schema_version > 0) target = std::min(target, options.max_schema_version);
+  Migrate(impl, target);
+  impl.schema_version = ReadIntPragma(impl.db, "user_version");
+}
+
+const Clock& ClockOf(const OpenOptions& options) {
+  return options.clock != nullptr ? *options.clock : SystemClock::Instance();
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Store Store::Open(const std::filesystem::path& path, const OpenOptions& options) {
+  const std::string path_text = path.string();
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) {
+      throw Error(fmt::format("opening session store at {}: cannot create the folder {} ({})",
+                              path_text, path.parent_path().string(), ec.message()));
+    }
+  }
+  try {
+    SQLite::Database db(path_text, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                        options.busy_timeout_ms);
+    auto impl = std::make_unique<Impl>(path_text, std::move(db), ClockOf(options));
+    Prepare(*impl, options, /*in_memory=*/false);
+    return Store(std::move(impl));
+  } catch (const SQLite::Exception& e) {
+    int code = e.getErrorCode();
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+      throw Error(NotAStoreMessage(path_text, e.what()));
+    }
+    throw Error(fmt::format("opening session store at {}: {}", path_text, e.what()));
+  }
+}
+
+Store Store::OpenInMemory(const OpenOptions& options) {
+  try {
+    SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto impl = std::make_unique<Impl>(":memory:", std::move(db), ClockOf(options));
+    Prepare(*impl, options, /*in_memory=*/true);
+    return Store(std::move(impl));
+  } catch (const SQLite::Exception& e) {
+    throw Error(fmt::format("opening an in-memory session store: {}", e.what()));
+  }
+}
+
+const std::string& Store::path() const { return impl_->path; }
+
+int Store::schema_version() const { return impl_->schema_version; }
+
+std::string Store::IntegrityCheck() const {
+  return impl_->Run("checking integrity", [](SQLite::Database& db) {
+    SQLite::Statement q(db, "PRAGMA integrity_check");
+    std::string report;
+    while (q.executeStep()) {
+      if (!report.empty()) report += "\n";
+      report += q.getColumn(0).getString();
+    }
+    return report;
+  });
+}
+
+}  // namespace intern::sessions
