@@ -8,6 +8,7 @@
 // Times are RFC 3339 UTC strings with milliseconds ("2026-01-01T00:00:00.000Z"); fixed width, so
 // they sort as text. A time left empty on a record given to the store is filled with "now".
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,8 +16,9 @@
 
 namespace intern::sessions {
 
-// Why a session is where it is (DESIGN §4). Only kRunning is resumable without a reason; capped,
-// over_budget, stuck, context_exhausted, failed and interrupted sessions can be resumed too.
+// Where a session stands (DESIGN §4). Every status but kDone may be resumed. A session left
+// kRunning by a process that died looks running until a resume takes it over: the store keeps no
+// liveness of its own.
 enum class SessionStatus {
   kRunning,
   kDone,
@@ -27,6 +29,12 @@ enum class SessionStatus {
   kFailed,            // an error ended it (last_error says which)
   kInterrupted,       // the operator stopped it, or the process died while it ran
 };
+
+// Every status, in the order above (for help texts and validation messages).
+inline constexpr std::array<SessionStatus, 8> kAllSessionStatuses = {
+    SessionStatus::kRunning,    SessionStatus::kDone,       SessionStatus::kCapped,
+    SessionStatus::kOverBudget, SessionStatus::kStuck,      SessionStatus::kContextExhausted,
+    SessionStatus::kFailed,     SessionStatus::kInterrupted};
 
 // "running", "done", "capped", "over_budget", "stuck", "context_exhausted", "failed",
 // "interrupted".

@@ -201,6 +201,9 @@ Session Store::CreateSession(Session session) {
       throw Error(fmt::format("a session with id {} already exists in the session store at {}",
                               session.id, impl_->path));
     }
+    session.iterations = 0;
+    session.usage = {};
+    session.cost_usd = 0;
     const std::string now = impl_->Now();
     if (session.created_at.empty()) session.created_at = now;
     if (session.updated_at.empty()) session.updated_at = session.created_at;

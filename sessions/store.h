@@ -1,7 +1,7 @@
 #pragma once
 // The session store (DESIGN §2): one SQLite file, `$INTERN_HOME/intern.db`, holding sessions and
-// their iterations, messages, tool calls, the evidence ledger, drafts, approvals, jobs, events
-// and the HTTP cache. The schema is in sessions/schema.cpp.
+// their iterations, messages, tool calls, the evidence ledger, drafts, approvals, jobs, events,
+// the HTTP cache and catalog additions. The schema is in sessions/schema.cpp.
 //
 // Durability: WAL journal, synchronous=FULL, foreign keys on. CommitStep writes an iteration and
 // everything it produced in one transaction, so a process killed at any instant leaves every
@@ -70,7 +70,9 @@ class Store {
   // ---- sessions ----
 
   // Inserts `session`; assigns an id when it is empty and fills created_at/updated_at when empty.
-  // Counters (iterations, usage, cost) start from the given values. Returns what was stored.
+  // Counters (iterations, usage, cost) start at zero whatever `session` holds: only CommitStep
+  // adds to them, so iterations always equals the number of committed steps. Returns what was
+  // stored.
   // Throws Error when the id is taken.
   Session CreateSession(Session session);
   std::optional<Session> GetSession(const std::string& id) const;

@@ -107,9 +107,9 @@ std::string Subjects(const std::string& subjects_json) {
 
 std::string StatusNames() {
   std::string names;
-  for (int i = 0; i <= static_cast<int>(sessions::SessionStatus::kInterrupted); ++i) {
+  for (sessions::SessionStatus status : sessions::kAllSessionStatuses) {
     if (!names.empty()) names += ", ";
-    names += sessions::SessionStatusName(static_cast<sessions::SessionStatus>(i));
+    names += sessions::SessionStatusName(status);
   }
   return names;
 }

@@ -27,7 +27,7 @@ TEST_CASE("two workers leasing at once never get the same job") {
   TempDir dir;
   const auto path = dir.path() / "intern.db";
   Store setup = Store::Open(path);
-  constexpr int kJobs = 12;
+  constexpr int kJobs = 8;
   for (int i = 0; i < kJobs; ++i) setup.EnqueueJob(Compare());
 
   // Each worker has its own connection, as two processes would.

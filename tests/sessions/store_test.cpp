@@ -26,6 +26,20 @@ TEST_CASE("CreateSession assigns an s- id and times when they are empty") {
   CHECK(*store.GetSession(created.id) == created);
 }
 
+TEST_CASE("CreateSession starts the counters at zero so they always match the steps") {
+  Store store = Store::OpenInMemory();
+  Session s = MakeSession("s-z");
+  s.iterations = 7;
+  s.usage = {1, 2, 3, 4};
+  s.cost_usd = 9;
+  Session created = store.CreateSession(s);
+  CHECK(created.iterations == 0);
+  CHECK(created.usage == Usage{});
+  CHECK(created.cost_usd == 0);
+  store.CommitStep(MakeStep("s-z", 1));
+  CHECK(store.GetSession("s-z")->iterations == 1);
+}
+
 TEST_CASE("CreateSession refuses an id that is taken") {
   Store store = Store::OpenInMemory();
   store.CreateSession(MakeSession("s-one"));
