@@ -1,5 +1,3 @@
-#include "tools/web/fetch_page_tool.h"
-
 #include <catch2/catch.hpp>
 #include <mutex>
 
@@ -7,6 +5,7 @@
 #include "tests/support/lookup_test_ledger.h"
 #include "tools/http/beast_http_client.h"
 #include "tools/registry.h"
+#include "tools/web/fetch_page_tool.h"
 
 namespace intern::tools {
 namespace {
@@ -72,8 +71,7 @@ struct Fixture {
   ToolRegistry registry;
 
   explicit Fixture(FetchPageOptions options = {}) {
-    registry.Register(
-        std::make_unique<FetchPageTool>(http, FakeHtmlToText, &indexer, options));
+    registry.Register(std::make_unique<FetchPageTool>(http, FakeHtmlToText, &indexer, options));
   }
   ToolResult Invoke(const std::string& args) { return registry.Invoke("fetch_page", args, ctx); }
   ToolResult Fetch(const std::string& path) {
@@ -85,15 +83,15 @@ TEST_CASE("fetch_page stores an HTML page's text as evidence and indexes it") {
   Fixture f;
   const std::string html =
       "<!doctype html><html><head><title>Demo docs</title></head><body>hello world</body></html>";
-  f.server.On("GET", "/docs",
-              {FakeResponse::Status(200, html).WithHeader("Content-Type",
-                                                          "text/html; charset=utf-8")});
+  f.server.On(
+      "GET", "/docs",
+      {FakeResponse::Status(200, html).WithHeader("Content-Type", "text/html; charset=utf-8")});
   ToolResult r = f.Fetch("/docs");
   INFO(r.content);
   REQUIRE_FALSE(r.is_error);
   const std::string url = f.server.url() + "/docs";
-  CHECK(r.content == "Demo docs (" + url +
-                         "): 11 bytes of text [ev-1]; indexed for doc_search\n\nHELLO WORLD");
+  CHECK(r.content ==
+        "Demo docs (" + url + "): 11 bytes of text [ev-1]; indexed for doc_search\n\nHELLO WORLD");
   CHECK(r.evidence_ids == std::vector<std::string>{"ev-1"});
   EvidenceDraft d = f.ledger.records().at(0).draft;
   CHECK(d.kind == "page");
@@ -121,17 +119,22 @@ TEST_CASE("fetch_page keeps plain text as it is and shows only its head") {
   ToolResult r = f.Fetch("/notes.txt");
   REQUIRE_FALSE(r.is_error);
   const std::string url = f.server.url() + "/notes.txt";
-  CHECK(r.content == url + " (" + url +
-                         "): 38 bytes of text [ev-1]; indexed for doc_search\n\nline one\nline two is\n…");
+  CHECK(r.content ==
+        url + " (" + url +
+            "): 38 bytes of text [ev-1]; indexed for doc_search\n\nline one\nline two is\n…");
   CHECK(f.ledger.records().at(0).draft.body == "line one\nline two is longer\nline three");
   CHECK_FALSE(f.indexer.pages().at(0).is_html);
 }
 
 TEST_CASE("fetch_page refuses what is not a web page, with the reason") {
   Fixture f;
-  f.server.On("GET", "/paper.pdf",
-              {FakeResponse::Status(200, "%PDF-1.7").WithHeader("Content-Type", "application/pdf")});
-  f.server.On("GET", "/blob", {FakeResponse::Status(200, "\x7f" "ELF")});
+  f.server.On(
+      "GET", "/paper.pdf",
+      {FakeResponse::Status(200, "%PDF-1.7").WithHeader("Content-Type", "application/pdf")});
+  f.server.On("GET", "/blob",
+              {FakeResponse::Status(200,
+                                    "\x7f"
+                                    "ELF")});
   f.server.On("GET", "/gone", {FakeResponse::Text(404, "not here")});
   f.server.On("GET", "/empty",
               {FakeResponse::Status(200, "<html><body></body></html>")
@@ -168,8 +171,9 @@ TEST_CASE("fetch_page refuses a page over its size cap and stores nothing") {
 TEST_CASE("fetch_page still succeeds when indexing fails, and says so") {
   Fixture f;
   f.indexer.set_fail(true);
-  f.server.On("GET", "/a.md", {FakeResponse::Status(200, "# A\n\ntext").WithHeader(
-                                  "Content-Type", "text/markdown")});
+  f.server.On(
+      "GET", "/a.md",
+      {FakeResponse::Status(200, "# A\n\ntext").WithHeader("Content-Type", "text/markdown")});
   ToolResult r = f.Fetch("/a.md");
   REQUIRE_FALSE(r.is_error);
   CHECK(r.content.find("[ev-1]; not indexed: the document index is read-only\n\n# A") !=
@@ -234,8 +238,7 @@ TEST_CASE("the fallback HTML to text keeps the title and paragraphs and drops sc
       "<p>Fast   and\n small &mdash; 5&nbsp;MB &#x2713; &#65;</p><!-- note --><ul><li>one</li>"
       "<li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table></body></html>");
   CHECK(t.title == "A & B");
-  CHECK(t.text ==
-        "x\n\nIntro\n\nFast and small \u2014 5 MB \u2713 A\n\none\n\ntwo\n\na b");
+  CHECK(t.text == "x\n\nIntro\n\nFast and small \u2014 5 MB \u2713 A\n\none\n\ntwo\n\na b");
 }
 
 }  // namespace

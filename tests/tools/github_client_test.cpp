@@ -45,9 +45,7 @@ FakeResponse RateLimited(std::int64_t reset, int status = 403) {
       .WithHeader("x-ratelimit-resource", "core");
 }
 
-FakeResponse RepoOk() {
-  return ReplayResponse(GithubFixture("repo.json").at(0), "");
-}
+FakeResponse RepoOk() { return ReplayResponse(GithubFixture("repo.json").at(0), ""); }
 
 TEST_CASE("a repository look-up parses the recorded PyGithub repository exactly") {
   Fixture f;
@@ -78,8 +76,8 @@ TEST_CASE("a repository look-up parses the recorded PyGithub repository exactly"
   CHECK(requests[0].target == "/repos/PyGithub/PyGithub");
   CHECK(requests[0].Header("Accept") == "application/vnd.github+json");
   CHECK(requests[0].Header("X-GitHub-Api-Version") == "2022-11-28");
-  CHECK(requests[0].Header("Authorization") == std::string("Bearer ") +
-                                                   intern::testing::kTestGithubToken);
+  CHECK(requests[0].Header("Authorization") ==
+        std::string("Bearer ") + intern::testing::kTestGithubToken);
   CHECK_FALSE(requests[0].Header("If-None-Match").has_value());
   // The recorded ETag was remembered with the body.
   auto cached = f.cache.Get(f.server.url() + "/repos/PyGithub/PyGithub");
@@ -91,13 +89,12 @@ TEST_CASE("a repository look-up parses the recorded PyGithub repository exactly"
 TEST_CASE("the second identical look-up sends If-None-Match and reuses the cached body on 304") {
   Fixture f;
   const std::string etag = RecordedRepoEtag();
-  f.server.On("GET", "/repos/PyGithub/PyGithub",
-              [&](const intern::testing::RecordedRequest& r) {
-                if (r.Header("If-None-Match") == etag) {
-                  return FakeResponse::Status(304).WithHeader("ETag", etag);
-                }
-                return RepoOk();
-              });
+  f.server.On("GET", "/repos/PyGithub/PyGithub", [&](const intern::testing::RecordedRequest& r) {
+    if (r.Header("If-None-Match") == etag) {
+      return FakeResponse::Status(304).WithHeader("ETag", etag);
+    }
+    return RepoOk();
+  });
   auto first = f.client.Repository("PyGithub/PyGithub");
   auto second = f.client.Repository("PyGithub/PyGithub");
   REQUIRE(first.ok());
@@ -133,7 +130,8 @@ TEST_CASE("a search follows the recorded link header to page 2 to list 45 reposi
 
   auto requests = f.server.requests();
   REQUIRE(requests.size() == 2);
-  CHECK(requests[0].target == "/search/repositories?q=github+language%3APython&sort=stars&order=desc");
+  CHECK(requests[0].target ==
+        "/search/repositories?q=github+language%3APython&sort=stars&order=desc");
   CHECK(requests[1].target ==
         "/search/repositories?sort=stars&q=github+language%3APython&order=desc&page=2");
   CHECK(requests[1].Header("Authorization").has_value());
@@ -293,10 +291,11 @@ TEST_CASE("the token goes to the API host only, not to a redirect target on anot
 TEST_CASE("a next link to another host is not followed") {
   FakeHttpServer other;
   Fixture f;
-  f.server.OnPrefix("GET", "/search/repositories",
-                    {FakeResponse::Json(200, R"({"total_count":90,"items":[{"full_name":"a/b"}]})")
-                         .WithHeader("link", "<" + other.url() +
-                                                 "/search/repositories?q=x&page=2>; rel=\"next\"")});
+  f.server.OnPrefix(
+      "GET", "/search/repositories",
+      {FakeResponse::Json(200, R"({"total_count":90,"items":[{"full_name":"a/b"}]})")
+           .WithHeader("link",
+                       "<" + other.url() + "/search/repositories?q=x&page=2>; rel=\"next\"")});
   auto answer = f.client.SearchRepositories("x", 50);
   REQUIRE(answer.ok());
   CHECK(answer->value.items.size() == 1);
@@ -348,11 +347,83 @@ TEST_CASE("the store-backed HTTP cache keeps ETag, Last-Modified, Link and body"
   sessions::Store store = sessions::Store::OpenInMemory();
   StoreHttpCache cache(store);
   CHECK_FALSE(cache.Get("https://api.github.com/x").has_value());
-  CachedResponse entry{"https://api.github.com/x", "W/\"abc\"", "Mon, 06 Jan 2025 21:35:40 GMT",
-                       "<https://api.github.com/x?page=2>; rel=\"next\"", "{\"a\":1}",
+  CachedResponse entry{"https://api.github.com/x",
+                       "W/\"abc\"",
+                       "Mon, 06 Jan 2025 21:35:40 GMT",
+                       "<https://api.github.com/x?page=2>; rel=\"next\"",
+                       "{\"a\":1}",
                        "2026-01-01T00:00:00Z"};
   cache.Put(entry);
   CHECK(cache.Get("https://api.github.com/x") == entry);
+}
+
+}  // namespace
+}  // namespace intern::tools
+
+namespace intern::tools {
+namespace {
+
+TEST_CASE("the ETag kept in the session store is sent again and its body reused on 304") {
+  intern::testing::FakeHttpServer server;
+  BeastHttpClient http{intern::testing::GithubHttpOptions(server)};
+  sessions::Store store = sessions::Store::OpenInMemory();
+  StoreHttpCache cache(store);
+  FakeClock clock;
+  GithubClientOptions options;
+  options.api_url = server.url();
+  const std::string etag = intern::testing::RecordedRepoEtag();
+  server.On("GET", "/repos/PyGithub/PyGithub",
+            {intern::testing::ReplayResponse(intern::testing::GithubFixture("repo.json").at(0), ""),
+             intern::testing::FakeResponse::Status(304).WithHeader("ETag", etag)});
+  {
+    GithubClient first(http, cache, clock, options);
+    REQUIRE(first.Repository("PyGithub/PyGithub").ok());
+  }
+  GithubClient second(http, cache, clock, options);  // a later run: only the store remembers
+  auto answer = second.Repository("PyGithub/PyGithub");
+  REQUIRE(answer.ok());
+  CHECK(answer->value.stars == 7122);
+  CHECK(answer->provenance.from_cache);
+  REQUIRE(server.request_count() == 2);
+  CHECK(server.requests()[1].Header("If-None-Match") == etag);
+}
+
+TEST_CASE("an unreachable API with a cached answer shows it, flagged") {
+  intern::testing::FakeHttpServer server;
+  server.On(
+      "GET", "/repos/PyGithub/PyGithub",
+      {intern::testing::ReplayResponse(intern::testing::GithubFixture("repo.json").at(0), "")});
+  BeastHttpClient http{intern::testing::GithubHttpOptions(server)};
+  MemoryHttpCache cache;
+  FakeClock clock;
+  GithubClientOptions options;
+  options.api_url = server.url();
+  GithubClient client(http, cache, clock, options);
+  REQUIRE(client.Repository("PyGithub/PyGithub").ok());
+  server.Stop();
+  auto answer = client.Repository("PyGithub/PyGithub");
+  REQUIRE(answer.ok());
+  CHECK(answer->value.stars == 7122);
+  CHECK(answer->provenance.stale);
+  CHECK(answer->provenance.note ==
+        "GitHub unreachable; showing cached data from 2026-01-01T00:00:00Z");
+}
+
+TEST_CASE("a GitHub server error names the path and says to try later") {
+  intern::testing::FakeHttpServer server;
+  server.On("GET", "/repos/a/b/languages",
+            {intern::testing::FakeResponse::Json(503, R"({"message":"Service Unavailable"})")});
+  BeastHttpClient http{intern::testing::GithubHttpOptions(server)};
+  MemoryHttpCache cache;
+  FakeClock clock;
+  GithubClientOptions options;
+  options.api_url = server.url();
+  GithubClient client(http, cache, clock, options);
+  auto answer = client.Languages("a/b");
+  REQUIRE_FALSE(answer.ok());
+  CHECK(answer.code() == ErrorCode::kServer);
+  CHECK(answer.message() ==
+        "GitHub failed on /repos/a/b/languages (HTTP 503: Service Unavailable): try again later");
 }
 
 }  // namespace

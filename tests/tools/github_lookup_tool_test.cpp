@@ -32,8 +32,9 @@ struct Fixture {
   ToolResult Invoke(const std::string& args) { return registry.Invoke("github_lookup", args, ctx); }
 
   void Serve(const std::string& path, const std::string& fixture) {
-    server.On("GET", path,
-              std::vector<FakeResponse>{ReplayResponse(GithubFixture(fixture).at(0), server.url())});
+    server.On(
+        "GET", path,
+        std::vector<FakeResponse>{ReplayResponse(GithubFixture(fixture).at(0), server.url())});
   }
 };
 
@@ -54,7 +55,8 @@ TEST_CASE("github_lookup is a read tool taking repo or query, include, limit and
 TEST_CASE("github_lookup records each repository fact with its source and cites the ids") {
   Fixture f;
   f.server.Replay(GithubFixture("repo.json"));
-  ToolResult r = f.Invoke(R"({"repo": "https://github.com/PyGithub/PyGithub.git", "subject": "PyGithub"})");
+  ToolResult r =
+      f.Invoke(R"({"repo": "https://github.com/PyGithub/PyGithub.git", "subject": "PyGithub"})");
   INFO(r.content);
   REQUIRE_FALSE(r.is_error);
   CHECK(r.evidence_ids.size() == 12);
@@ -90,8 +92,7 @@ TEST_CASE("github_lookup include adds releases, contributors, languages and topi
   f.Serve("/repos/PyGithub/PyGithub/languages", "languages.json");
   f.Serve("/repos/PyGithub/PyGithub/topics", "topics.json");
   // No recorded releases exchange: a body in GitHub's documented shape.
-  f.server.On("GET", "/repos/PyGithub/PyGithub/releases",
-              {FakeResponse::Json(200, R"([
+  f.server.On("GET", "/repos/PyGithub/PyGithub/releases", {FakeResponse::Json(200, R"([
                 {"tag_name":"v2.5.0","name":"Release v2.5.0","published_at":"2024-11-06T20:56:49Z",
                  "html_url":"https://github.com/PyGithub/PyGithub/releases/tag/v2.5.0","prerelease":false},
                 {"tag_name":"v2.4.0","name":"v2.4.0","published_at":"2024-08-26T06:44:25Z",

@@ -1,5 +1,3 @@
-#include "tools/hub/hub_lookup_tool.h"
-
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
@@ -7,6 +5,7 @@
 #include "tests/support/fake_http_server.h"
 #include "tests/support/lookup_test_ledger.h"
 #include "tools/http/beast_http_client.h"
+#include "tools/hub/hub_lookup_tool.h"
 #include "tools/registry.h"
 
 namespace intern::tools {
@@ -103,25 +102,26 @@ TEST_CASE("hub_lookup records each model fact and the card, and shows the card's
   REQUIRE_FALSE(r.is_error);
   const std::string page = f.server.url() + "/" + kSmol;
   CHECK(r.content ==
-        "Hugging Face model HuggingFaceTB/SmolVLM2-2.2B-Instruct (" + page + ")\n"
-        "- downloads: 1234567 (last 30 days) [ev-1]\n"
-        "- likes: 312 [ev-2]\n"
-        "- license: apache-2.0 [ev-3]\n"
-        "- pipeline_tag: image-text-to-text [ev-4]\n"
-        "- library: transformers [ev-5]\n"
-        "- parameters: 2246784880 (2.25B; BF16 2246784880) [ev-6]\n"
-        "- gated: false [ev-7]\n"
-        "- last_modified: 2025-04-08T07:25:13.000Z [ev-8]\n"
-        "- created_at: 2025-02-08T19:18:45.000Z [ev-9]\n"
-        "- model_card: 427 bytes [ev-10]\n"
-        "Model card (head):\n"
-        "# SmolVLM2 2.2B\n\n"
-        "SmolVLM2-2.2B is a lightweight multimodal model designed to analyze video content.\n"
-        "The model processes videos, images, and text inputs to generate text outputs.\n\n"
-        "## Model Summary\n\n"
-        "- **Developed by:** Hugging Face\n"
-        "- **Model type:** Multi-modal model (image/multi-image/video/text)\n"
-        "- **License:** Apache 2.0");
+        "Hugging Face model HuggingFaceTB/SmolVLM2-2.2B-Instruct (" + page +
+            ")\n"
+            "- downloads: 1234567 (last 30 days) [ev-1]\n"
+            "- likes: 312 [ev-2]\n"
+            "- license: apache-2.0 [ev-3]\n"
+            "- pipeline_tag: image-text-to-text [ev-4]\n"
+            "- library: transformers [ev-5]\n"
+            "- parameters: 2246784880 (2.25B; BF16 2246784880) [ev-6]\n"
+            "- gated: false [ev-7]\n"
+            "- last_modified: 2025-04-08T07:25:13.000Z [ev-8]\n"
+            "- created_at: 2025-02-08T19:18:45.000Z [ev-9]\n"
+            "- model_card: 427 bytes [ev-10]\n"
+            "Model card (head):\n"
+            "# SmolVLM2 2.2B\n\n"
+            "SmolVLM2-2.2B is a lightweight multimodal model designed to analyze video content.\n"
+            "The model processes videos, images, and text inputs to generate text outputs.\n\n"
+            "## Model Summary\n\n"
+            "- **Developed by:** Hugging Face\n"
+            "- **Model type:** Multi-modal model (image/multi-image/video/text)\n"
+            "- **License:** Apache 2.0");
   EvidenceDraft params = f.ledger.Field("parameters");
   CHECK(params.kind == "model");
   CHECK(params.value == "2246784880");
@@ -143,7 +143,8 @@ TEST_CASE("hub_lookup of a gated model says so and still succeeds when its card 
   f.server.On("GET", "/api/models/google/gemma-3n-E4B-it",
               {FakeResponse::Json(200, HubFixture("model_gated.json"))});
   f.server.On("GET", "/google/gemma-3n-E4B-it/resolve/main/README.md",
-              {FakeResponse::Json(403, R"({"error":"Access to model google/gemma-3n-E4B-it is restricted."})")
+              {FakeResponse::Json(
+                   403, R"({"error":"Access to model google/gemma-3n-E4B-it is restricted."})")
                    .WithHeader("X-Error-Code", "GatedRepo")});
   ToolResult r = f.Invoke(R"({"model_id": "google/gemma-3n-E4B-it"})");
   INFO(r.content);
@@ -166,8 +167,9 @@ TEST_CASE("hub_lookup turns the Hub's 404, RepoNotFound 401 and plain 401 into s
   f.server.On("GET", "/api/models/someone/private-model",
               {FakeResponse::Json(401, R"({"error":"Repository not found"})")
                    .WithHeader("X-Error-Code", "RepoNotFound")});
-  f.server.On("GET", "/api/models/org/model",
-              {FakeResponse::Json(401, R"({"error":"Invalid credentials in Authorization header"})")});
+  f.server.On(
+      "GET", "/api/models/org/model",
+      {FakeResponse::Json(401, R"({"error":"Invalid credentials in Authorization header"})")});
   CHECK(f.Invoke(R"({"model_id": "nobody/nothing"})").content ==
         "the Hugging Face Hub has no model nobody/nothing (HTTP 404): check the id as written on "
         "huggingface.co (owner/name)");
@@ -281,6 +283,29 @@ TEST_CASE("every bad argument of hub_lookup gets its own sentence") {
         "model_id, query, subject)");
   CHECK(message("[1]") == "the arguments of hub_lookup must be a JSON object, got array");
   CHECK(f.server.request_count() == 0);
+}
+
+}  // namespace
+}  // namespace intern::tools
+
+namespace intern::tools {
+namespace {
+
+TEST_CASE("a Hub 429 becomes the rate-limit sentence with the asked wait") {
+  intern::testing::FakeHttpServer server;
+  server.On("GET", "/api/models/a/b",
+            {intern::testing::FakeResponse::Json(429, R"({"error":"Too many requests"})")
+                 .WithHeader("Retry-After", "30")});
+  BeastHttpClient http{HubHttpOptions(server)};
+  HubClientOptions options;
+  options.url = server.url();
+  HubClient client(http, options);
+  auto model = client.Model("a/b");
+  REQUIRE_FALSE(model.ok());
+  CHECK(model.code() == ErrorCode::kRateLimited);
+  CHECK(model.message() ==
+        "the Hugging Face Hub is rate limiting requests (HTTP 429) for 30 s: set HF_TOKEN for a "
+        "higher limit, or try again later");
 }
 
 }  // namespace

@@ -97,9 +97,9 @@ bool IsLoopback(const std::string& host) {
 Result<json> ParseBody(const std::string& body, const std::string& url) {
   json doc = json::parse(body, nullptr, false);
   if (doc.is_discarded()) {
-    return Fail(ErrorCode::kProtocol,
-                fmt::format("GitHub sent a body for {} that is not JSON; try again later",
-                            PathOf(url)));
+    return Fail(
+        ErrorCode::kProtocol,
+        fmt::format("GitHub sent a body for {} that is not JSON; try again later", PathOf(url)));
   }
   return doc;
 }
@@ -174,9 +174,8 @@ std::optional<std::string> NextPageUrl(const std::string& link_header) {
     std::size_t close = link_header.find('>', open);
     if (close == std::string::npos) break;
     std::size_t end = link_header.find('<', close);
-    std::string params = link_header.substr(close + 1, end == std::string::npos
-                                                           ? std::string::npos
-                                                           : end - close - 1);
+    std::string params = link_header.substr(
+        close + 1, end == std::string::npos ? std::string::npos : end - close - 1);
     if (params.find("rel=\"next\"") != std::string::npos ||
         params.find("rel=next") != std::string::npos) {
       return link_header.substr(open + 1, close - open - 1);
@@ -247,12 +246,12 @@ Result<GithubClient::Fetched> GithubClient::Get(const std::string& url,
       static_cast<double>(state.remaining) <
           std::max(1.0, static_cast<double>(state.limit) * options_.low_remaining_fraction)) {
     const std::int64_t wait = std::max<std::int64_t>(state.reset - UnixNow(clock_), 0) + 1;
-    Failure exhausted{ErrorCode::kRateLimited,
-                      fmt::format("GitHub's {} rate limit is nearly used up ({} of {} left until "
-                                  "{}) and nothing is cached for {}: set GITHUB_TOKEN for a "
-                                  "higher limit, or try again after the reset",
-                                  resource, state.remaining, state.limit, FromUnix(state.reset),
-                                  path)};
+    Failure exhausted{
+        ErrorCode::kRateLimited,
+        fmt::format("GitHub's {} rate limit is nearly used up ({} of {} left until "
+                    "{}) and nothing is cached for {}: set GITHUB_TOKEN for a "
+                    "higher limit, or try again after the reset",
+                    resource, state.remaining, state.limit, FromUnix(state.reset), path)};
     if (cached) return FromCacheOrFail(cached, exhausted, true);
     if (seconds(wait) <= options_.max_wait) {
       clock_.Sleep(seconds(wait));
@@ -316,10 +315,10 @@ Result<GithubClient::Fetched> GithubClient::Get(const std::string& url,
         clock_.Sleep(*wait);
         continue;
       }
-      std::string until =
-          reset ? "until " + FromUnix(*reset)
-                : wait ? fmt::format("for {} s", std::chrono::ceil<seconds>(*wait).count())
-                       : "for now";
+      std::string until = reset ? "until " + FromUnix(*reset)
+                          : wait
+                              ? fmt::format("for {} s", std::chrono::ceil<seconds>(*wait).count())
+                              : "for now";
       Failure limited{ErrorCode::kRateLimited,
                       fmt::format("GitHub's rate limit is used up {} (HTTP {}) and nothing is "
                                   "cached for {}: set GITHUB_TOKEN for a higher limit, or try "
@@ -382,8 +381,7 @@ Result<GithubAnswer<std::vector<GithubRelease>>> GithubClient::Releases(const st
 
 Result<GithubAnswer<std::vector<GithubContributor>>> GithubClient::Contributors(
     const std::string& repo, int limit) {
-  const std::string url =
-      Url(RepoPath(repo) + "/contributors?per_page=" + std::to_string(limit));
+  const std::string url = Url(RepoPath(repo) + "/contributors?per_page=" + std::to_string(limit));
   auto fetched = Get(url, fmt::format("GitHub has no repository {} (HTTP 404): check the "
                                       "spelling",
                                       repo));

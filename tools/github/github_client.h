@@ -104,8 +104,8 @@ struct GithubSearchPage {
   std::int64_t total_count = 0;
   bool incomplete_results = false;
   std::vector<GithubRepository> items;
-  int pages = 0;             // pages fetched
-  bool more = false;         // a next page existed but was not fetched (limit or max_pages)
+  int pages = 0;      // pages fetched
+  bool more = false;  // a next page existed but was not fetched (limit or max_pages)
 
   bool operator==(const GithubSearchPage&) const = default;
 };

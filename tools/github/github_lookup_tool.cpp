@@ -72,8 +72,9 @@ class Recorder {
 };
 
 std::string Percent(std::int64_t part, std::int64_t total) {
-  return total <= 0 ? "0%" : fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) /
-                                                        static_cast<double>(total));
+  return total <= 0 ? "0%"
+                    : fmt::format("{:.1f}%",
+                                  100.0 * static_cast<double>(part) / static_cast<double>(total));
 }
 
 std::string Day(const std::string& rfc3339) { return rfc3339.substr(0, 10); }
@@ -96,8 +97,8 @@ Result<std::string> NormaliseRepoArgument(const std::string& text) {
   const std::size_t slash = repo.find('/');
   const bool shape = slash != std::string::npos && slash > 0 && slash + 1 < repo.size() &&
                      repo.find('/', slash + 1) == std::string::npos;
-  const bool chars = std::all_of(repo.begin(), repo.end(),
-                                 [](char c) { return c == '/' || RepoChar(c); });
+  const bool chars =
+      std::all_of(repo.begin(), repo.end(), [](char c) { return c == '/' || RepoChar(c); });
   if (!shape || !chars || repo.find("..") != std::string::npos) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("repo must name a GitHub repository as owner/name (for example "
@@ -186,8 +187,7 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
   auto answer = client_.Repository(repo);
   if (!answer) return ToolResult::Error(answer.message());
   const GithubRepository& r = answer->value;
-  const std::string html_url =
-      r.html_url.empty() ? "https://github.com/" + repo : r.html_url;
+  const std::string html_url = r.html_url.empty() ? "https://github.com/" + repo : r.html_url;
   const std::string name = r.full_name.empty() ? repo : r.full_name;
 
   EvidenceDraft base;
@@ -201,27 +201,30 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
   auto want = [&](const char* what) {
     return std::find(include.begin(), include.end(), json(what)) != include.end();
   };
-  auto quote_int = [](const char* key, std::int64_t v) { return fmt::format("\"{}\": {}", key, v); };
+  auto quote_int = [](const char* key, std::int64_t v) {
+    return fmt::format("\"{}\": {}", key, v);
+  };
   auto quote_str = [](const char* key, const std::string& v) {
     return fmt::format("\"{}\": {}", key, json(v).dump());
   };
 
   std::string license = r.license_spdx.empty() ? "none detected" : r.license_spdx;
   if (!r.license_name.empty() && !r.license_spdx.empty()) license += " (" + r.license_name + ")";
-  bool ok = rec.Fact("description", r.description, quote_str("description", r.description)) &&
-            rec.Fact("stars", std::to_string(r.stars), quote_int("stargazers_count", r.stars)) &&
-            rec.Fact("forks", std::to_string(r.forks), quote_int("forks_count", r.forks)) &&
-            rec.Fact("open_issues", std::to_string(r.open_issues),
-                     quote_int("open_issues_count", r.open_issues)) &&
-            rec.Fact("license", license, quote_str("spdx_id", r.license_spdx)) &&
-            rec.Fact("language", r.language, quote_str("language", r.language)) &&
-            rec.Fact("pushed_at", r.pushed_at, quote_str("pushed_at", r.pushed_at)) &&
-            rec.Fact("created_at", r.created_at, quote_str("created_at", r.created_at)) &&
-            rec.Fact("default_branch", r.default_branch,
-                     quote_str("default_branch", r.default_branch)) &&
-            rec.Fact("archived", r.archived ? "true" : "false",
-                     r.archived ? "\"archived\": true" : "\"archived\": false");
-  if (ok && !r.homepage.empty()) ok = rec.Fact("homepage", r.homepage, quote_str("homepage", r.homepage));
+  bool ok =
+      rec.Fact("description", r.description, quote_str("description", r.description)) &&
+      rec.Fact("stars", std::to_string(r.stars), quote_int("stargazers_count", r.stars)) &&
+      rec.Fact("forks", std::to_string(r.forks), quote_int("forks_count", r.forks)) &&
+      rec.Fact("open_issues", std::to_string(r.open_issues),
+               quote_int("open_issues_count", r.open_issues)) &&
+      rec.Fact("license", license, quote_str("spdx_id", r.license_spdx)) &&
+      rec.Fact("language", r.language, quote_str("language", r.language)) &&
+      rec.Fact("pushed_at", r.pushed_at, quote_str("pushed_at", r.pushed_at)) &&
+      rec.Fact("created_at", r.created_at, quote_str("created_at", r.created_at)) &&
+      rec.Fact("default_branch", r.default_branch, quote_str("default_branch", r.default_branch)) &&
+      rec.Fact("archived", r.archived ? "true" : "false",
+               r.archived ? "\"archived\": true" : "\"archived\": false");
+  if (ok && !r.homepage.empty())
+    ok = rec.Fact("homepage", r.homepage, quote_str("homepage", r.homepage));
 
   std::vector<std::string> topics = r.topics;
   if (ok && want("topics")) {
@@ -287,8 +290,8 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
   return rec.Finish(head);
 }
 
-ToolResult GithubLookupTool::Search(const std::string& query, int limit,
-                                    const std::string& subject, ToolContext& ctx) {
+ToolResult GithubLookupTool::Search(const std::string& query, int limit, const std::string& subject,
+                                    ToolContext& ctx) {
   if (ctx.cancelled()) return ToolResult::Error("github_lookup was cancelled");
   auto answer = client_.SearchRepositories(query, limit);
   if (!answer) return ToolResult::Error(answer.message());

@@ -23,7 +23,7 @@ struct CachedResponse {
   std::string last_modified;  // the Last-Modified header, or ""
   std::string link;           // the Link header (pagination), or ""
   std::string body;
-  std::string stored_at;      // RFC 3339, UTC: when the body was fetched
+  std::string stored_at;  // RFC 3339, UTC: when the body was fetched
 
   bool operator==(const CachedResponse&) const = default;
 };

@@ -152,13 +152,13 @@ Result<HttpResponse> HubClient::Get(const std::string& url, const std::string& i
   }
   if (r.status == 429) {
     auto wait = ServerRetryAfter(r.headers, std::chrono::system_clock::now());
-    return Fail(ErrorCode::kRateLimited,
-                fmt::format("the Hugging Face Hub is rate limiting requests (HTTP 429){}: set "
-                            "HF_TOKEN for a higher limit, or try again later",
-                            wait ? fmt::format(" for {} s", std::chrono::ceil<std::chrono::seconds>(
-                                                                 *wait)
-                                                                 .count())
-                                 : ""));
+    return Fail(
+        ErrorCode::kRateLimited,
+        fmt::format(
+            "the Hugging Face Hub is rate limiting requests (HTTP 429){}: set "
+            "HF_TOKEN for a higher limit, or try again later",
+            wait ? fmt::format(" for {} s", std::chrono::ceil<std::chrono::seconds>(*wait).count())
+                 : ""));
   }
   return Fail(ErrorCodeForStatus(r.status),
               fmt::format("the Hugging Face Hub answered HTTP {} for {}{}: {}", r.status,
@@ -182,12 +182,11 @@ Result<HubModel> HubClient::Model(const std::string& id) {
 }
 
 Result<std::vector<HubModel>> HubClient::Search(const std::string& query, int limit) {
-  const std::string url =
-      options_.url + "/api/models?" +
-      QueryString({{"search", query},
-                   {"sort", "downloads"},
-                   {"direction", "-1"},
-                   {"limit", std::to_string(limit)}});
+  const std::string url = options_.url + "/api/models?" +
+                          QueryString({{"search", query},
+                                       {"sort", "downloads"},
+                                       {"direction", "-1"},
+                                       {"limit", std::to_string(limit)}});
   auto r = Get(url, "", options_.max_body_bytes);
   if (!r) return r.failure();
   json doc = json::parse(r->body, nullptr, false);

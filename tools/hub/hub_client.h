@@ -48,7 +48,7 @@ struct HubModel {
   std::string pipeline_tag;
   std::string library_name;
   std::string license;  // cardData.license, else the "license:" tag; "" when neither
-  std::optional<std::int64_t> parameters;  // safetensors.total
+  std::optional<std::int64_t> parameters;                                 // safetensors.total
   std::vector<std::pair<std::string, std::int64_t>> parameters_by_dtype;  // safetensors.parameters
   std::string gated;  // "" when not gated, else the Hub's mode: "auto" or "manual"
   bool is_private = false;

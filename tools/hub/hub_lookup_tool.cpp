@@ -86,9 +86,9 @@ Result<std::string> NormaliseModelId(const std::string& text) {
   }
   while (!id.empty() && id.back() == '/') id.pop_back();
   const std::size_t slash = id.find('/');
-  const bool shape = !id.empty() && slash != 0 && (slash == std::string::npos ||
-                                                   (slash + 1 < id.size() &&
-                                                    id.find('/', slash + 1) == std::string::npos));
+  const bool shape = !id.empty() && slash != 0 &&
+                     (slash == std::string::npos ||
+                      (slash + 1 < id.size() && id.find('/', slash + 1) == std::string::npos));
   const bool chars =
       std::all_of(id.begin(), id.end(), [](char c) { return c == '/' || IdChar(c); });
   if (!shape || !chars || id.find("..") != std::string::npos) {
@@ -103,32 +103,31 @@ Result<std::string> NormaliseModelId(const std::string& text) {
 HubLookupTool::HubLookupTool(HttpClient& http, HubClientOptions options)
     : client_(http, options), hub_url_(options.url) {
   while (!hub_url_.empty() && hub_url_.back() == '/') hub_url_.pop_back();
-  schema_ = {
-      {"type", "object"},
-      {"properties",
-       {{"model_id",
-         {{"type", "string"},
-          {"minLength", 1u},
-          {"description", "A model id as owner/name (or its huggingface.co URL)."}}},
-        {"query",
-         {{"type", "string"},
-          {"minLength", 1u},
-          {"maxLength", 200u},
-          {"description", "Search models whose id contains this text."}}},
-        {"card",
-         {{"type", "boolean"},
-          {"default", true},
-          {"description", "Also read the model card (README) of model_id."}}},
-        {"limit",
-         {{"type", "integer"},
-          {"minimum", 1},
-          {"maximum", 50},
-          {"default", 10},
-          {"description", "How many search results to list."}}},
-        {"subject",
-         {{"type", "string"},
-          {"description", "The catalog name of the tool these facts are about."}}}}},
-      {"additionalProperties", false}};
+  schema_ = {{"type", "object"},
+             {"properties",
+              {{"model_id",
+                {{"type", "string"},
+                 {"minLength", 1u},
+                 {"description", "A model id as owner/name (or its huggingface.co URL)."}}},
+               {"query",
+                {{"type", "string"},
+                 {"minLength", 1u},
+                 {"maxLength", 200u},
+                 {"description", "Search models whose id contains this text."}}},
+               {"card",
+                {{"type", "boolean"},
+                 {"default", true},
+                 {"description", "Also read the model card (README) of model_id."}}},
+               {"limit",
+                {{"type", "integer"},
+                 {"minimum", 1},
+                 {"maximum", 50},
+                 {"default", 10},
+                 {"description", "How many search results to list."}}},
+               {"subject",
+                {{"type", "string"},
+                 {"description", "The catalog name of the tool these facts are about."}}}}},
+             {"additionalProperties", false}};
 }
 
 std::string HubLookupTool::description() const {
@@ -158,7 +157,8 @@ ToolResult HubLookupTool::Run(const json& args, ToolContext& ctx) {
   }
   if (ctx.cancelled()) return ToolResult::Error("hub_lookup was cancelled");
   const std::string subject = args.value("subject", "");
-  if (has_query) return Search(args["query"].get<std::string>(), args.value("limit", 10), subject, ctx);
+  if (has_query)
+    return Search(args["query"].get<std::string>(), args.value("limit", 10), subject, ctx);
   Result<std::string> id = NormaliseModelId(args["model_id"].get<std::string>());
   if (!id) return ToolResult::Error(id.message());
   return LookUpModel(*id, args.value("card", true), subject, ctx);
@@ -212,8 +212,7 @@ ToolResult HubLookupTool::LookUpModel(const std::string& id, bool card, const st
     for (const auto& [dtype, n] : m.parameters_by_dtype) {
       by_dtype += fmt::format("{}{} {}", by_dtype.empty() ? "" : ", ", dtype, n);
     }
-    fact("parameters", std::to_string(*m.parameters),
-         fmt::format("\"total\": {}", *m.parameters),
+    fact("parameters", std::to_string(*m.parameters), fmt::format("\"total\": {}", *m.parameters),
          fmt::format("{} ({}{})", *m.parameters, HumanCount(*m.parameters),
                      by_dtype.empty() ? "" : "; " + by_dtype));
   } else {
@@ -261,9 +260,10 @@ ToolResult HubLookupTool::Search(const std::string& query, int limit, const std:
   std::string list;
   for (std::size_t i = 0; i < models->size(); ++i) {
     const HubModel& m = (*models)[i];
-    list += fmt::format("{}. {} ({} downloads, {} likes{}{})\n", i + 1, m.id, m.downloads, m.likes,
-                        m.pipeline_tag.empty() ? "" : ", " + m.pipeline_tag,
-                        m.last_modified.empty() ? "" : ", modified " + m.last_modified.substr(0, 10));
+    list +=
+        fmt::format("{}. {} ({} downloads, {} likes{}{})\n", i + 1, m.id, m.downloads, m.likes,
+                    m.pipeline_tag.empty() ? "" : ", " + m.pipeline_tag,
+                    m.last_modified.empty() ? "" : ", modified " + m.last_modified.substr(0, 10));
   }
   EvidenceDraft d;
   d.subject = subject;

@@ -86,29 +86,33 @@ ToolResult FetchPageTool::Run(const json& args, ToolContext& ctx) {
   }
   Result<Url> url = ParseUrl(text_url);
   if (!url) {
-    return ToolResult::Error(fmt::format("url is not a usable web address ({}): pass an absolute "
-                                         "http(s) URL",
-                                         url.message()));
+    return ToolResult::Error(
+        fmt::format("url is not a usable web address ({}): pass an absolute "
+                    "http(s) URL",
+                    url.message()));
   }
   if (!url->userinfo.empty()) {
-    return ToolResult::Error("url must not carry a user name or password: pass the address "
-                             "without them");
+    return ToolResult::Error(
+        "url must not carry a user name or password: pass the address "
+        "without them");
   }
   if (ctx.cancelled()) return ToolResult::Error("fetch_page was cancelled");
   const std::string shown = url->ForMessages();
 
   HttpRequest request;
   request.url = url->ToString();
-  request.headers = {{"Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,"
-                                "text/markdown;q=0.9,*/*;q=0.1"}};
+  request.headers = {{"Accept",
+                      "text/html,application/xhtml+xml,text/plain;q=0.9,"
+                      "text/markdown;q=0.9,*/*;q=0.1"}};
   request.timeouts = options_.timeouts;
   request.max_body_bytes = options_.max_bytes;
   Result<HttpResponse> sent = http_.Send(request);
   if (!sent) {
     if (sent.code() == ErrorCode::kTooLarge) {
-      return ToolResult::Error(fmt::format("the page at {} is larger than {}, the most fetch_page "
-                                           "reads: look for a smaller page",
-                                           shown, FormatBytes(options_.max_bytes)));
+      return ToolResult::Error(
+          fmt::format("the page at {} is larger than {}, the most fetch_page "
+                      "reads: look for a smaller page",
+                      shown, FormatBytes(options_.max_bytes)));
     }
     return ToolResult::Error(fmt::format("could not fetch {}: {}", shown, sent.message()));
   }
@@ -118,9 +122,10 @@ ToolResult FetchPageTool::Run(const json& args, ToolContext& ctx) {
         fmt::format("the page at {} answered HTTP {}: check the address", shown, response.status));
   }
   if (response.status >= 300 || response.status < 200) {
-    return ToolResult::Error(fmt::format("the page at {} answered HTTP {} without content: check "
-                                         "the address",
-                                         shown, response.status));
+    return ToolResult::Error(
+        fmt::format("the page at {} answered HTTP {} without content: check "
+                    "the address",
+                    shown, response.status));
   }
 
   std::string type = Lower(response.Header("content-type").value_or(""));
@@ -133,9 +138,9 @@ ToolResult FetchPageTool::Run(const json& args, ToolContext& ctx) {
     html = start.rfind("<!doctype html", 0) == 0 || start.rfind("<html", 0) == 0;
   }
   if (!html && !plain) {
-    return ToolResult::Error(fmt::format(
-        "the page at {} is {}, not HTML or text: fetch_page reads web pages only", shown,
-        type.empty() ? "of no declared type" : type));
+    return ToolResult::Error(
+        fmt::format("the page at {} is {}, not HTML or text: fetch_page reads web pages only",
+                    shown, type.empty() ? "of no declared type" : type));
   }
 
   FetchedPage page;
@@ -152,9 +157,10 @@ ToolResult FetchPageTool::Run(const json& args, ToolContext& ctx) {
   }
   if (page.title.empty()) page.title = page.url;
   if (page.text.empty()) {
-    return ToolResult::Error(fmt::format("the page at {} has no readable text (it may be built by "
-                                         "JavaScript): look for another source",
-                                         shown));
+    return ToolResult::Error(
+        fmt::format("the page at {} has no readable text (it may be built by "
+                    "JavaScript): look for another source",
+                    shown));
   }
 
   EvidenceDraft d;
@@ -185,9 +191,8 @@ ToolResult FetchPageTool::Run(const json& args, ToolContext& ctx) {
 std::unique_ptr<Tool> MakeFetchPageTool(const config::Config& cfg, HttpClient& http,
                                         HtmlToText html_to_text, PageIndexer* indexer) {
   FetchPageOptions options;
-  options.head_chars =
-      std::min<std::size_t>(options.head_chars, static_cast<std::size_t>(std::max(
-                                                    200, cfg.tools.max_result_chars / 4)));
+  options.head_chars = std::min<std::size_t>(
+      options.head_chars, static_cast<std::size_t>(std::max(200, cfg.tools.max_result_chars / 4)));
   return std::make_unique<FetchPageTool>(http, std::move(html_to_text), indexer, options);
 }
 

@@ -44,10 +44,10 @@ PageText StripTagsHtmlToText(std::string_view html);
 
 // A page as handed to the document index.
 struct FetchedPage {
-  std::string url;      // the URL that answered (after redirects)
+  std::string url;  // the URL that answered (after redirects)
   std::string title;
-  std::string text;     // the extracted text
-  std::string raw;      // the body as received (HTML for HTML pages)
+  std::string text;  // the extracted text
+  std::string raw;   // the body as received (HTML for HTML pages)
   bool is_html = false;
   std::string subject;  // catalog name it is about, or ""
 };

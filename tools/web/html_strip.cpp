@@ -93,9 +93,9 @@ std::string DecodeEntities(std::string_view s) {
 
 bool IsBlock(const std::string& tag) {
   static constexpr std::array<std::string_view, 24> kBlocks = {
-      "p",  "div", "br",      "li",      "ul",     "ol",         "h1",   "h2",
-      "h3", "h4",  "h5",      "h6",      "tr",     "table",      "pre",  "section",
-      "hr", "dd",  "article", "header",  "footer", "blockquote", "main", "dt"};
+      "p",  "div", "br",      "li",     "ul",     "ol",         "h1",   "h2",
+      "h3", "h4",  "h5",      "h6",     "tr",     "table",      "pre",  "section",
+      "hr", "dd",  "article", "header", "footer", "blockquote", "main", "dt"};
   for (std::string_view b : kBlocks) {
     if (b == tag) return true;
   }
@@ -141,8 +141,8 @@ PageText StripTagsHtmlToText(std::string_view html) {
   std::size_t i = 0;
   while (i < html.size()) {
     std::size_t lt = html.find('<', i);
-    raw += DecodeEntities(html.substr(i, lt == std::string_view::npos ? std::string_view::npos
-                                                                       : lt - i));
+    raw += DecodeEntities(
+        html.substr(i, lt == std::string_view::npos ? std::string_view::npos : lt - i));
     if (lt == std::string_view::npos) break;
     if (html.compare(lt, 4, "<!--") == 0) {
       std::size_t end = html.find("-->", lt + 4);
