@@ -176,6 +176,9 @@ TEST_CASE("github_lookup says when it shows cached data under a rate limit") {
   CHECK(r.content.substr(0, r.content.find("\n- ")) ==
         "GitHub repository PyGithub/PyGithub (https://github.com/PyGithub/PyGithub)\n"
         "Note: rate limit hit; showing cached data from 2026-01-01T00:00:00Z");
+  CHECK(f.ledger.records().back().draft.title ==
+        "GitHub repository PyGithub/PyGithub (rate limit hit; showing cached data from "
+        "2026-01-01T00:00:00Z)");
 }
 
 TEST_CASE("github_lookup fails clearly when the ledger refuses a fact") {

@@ -201,7 +201,10 @@ std::string GithubClient::Resource(const std::string& url, const HttpResponse* r
   if (response != nullptr) {
     if (auto r = response->Header("x-ratelimit-resource")) return *r;
   }
-  return url.compare(options_.api_url.size(), 8, "/search/") == 0 ? "search" : "core";
+  const std::string& base = options_.api_url;
+  const bool search = url.size() > base.size() + 8 && url.compare(0, base.size(), base) == 0 &&
+                      url.compare(base.size(), 8, "/search/") == 0;
+  return search ? "search" : "core";
 }
 
 void GithubClient::RememberRate(const std::string& resource, const HttpResponse& response) {

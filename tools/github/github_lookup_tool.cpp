@@ -195,6 +195,8 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
   base.kind = "repo";
   base.source_url = html_url;
   base.title = "GitHub repository " + name;
+  // Facts served from the cache under a rate limit carry the date they are from.
+  if (answer->provenance.stale) base.title += " (" + answer->provenance.note + ")";
   base.tool = "github_lookup";
   Recorder rec(ctx, base);
 
@@ -205,7 +207,8 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
     return fmt::format("\"{}\": {}", key, v);
   };
   auto quote_str = [](const char* key, const std::string& v) {
-    return fmt::format("\"{}\": {}", key, json(v).dump());
+    return fmt::format("\"{}\": {}", key,
+                       json(v).dump(-1, ' ', false, json::error_handler_t::replace));
   };
 
   std::string license = r.license_spdx.empty() ? "none detected" : r.license_spdx;
@@ -235,7 +238,9 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
       rec.Line("- topics endpoint: unavailable (" + t.message() + ")");
     }
   }
-  if (ok) ok = rec.Fact("topics", Join(topics, ", "), json(topics).dump());
+  if (ok)
+    ok = rec.Fact("topics", Join(topics, ", "),
+                  json(topics).dump(-1, ' ', false, json::error_handler_t::replace));
 
   if (ok && want("releases")) {
     auto rel = client_.Releases(repo, kReleases);
@@ -312,6 +317,7 @@ ToolResult GithubLookupTool::Search(const std::string& query, int limit, const s
                         query, page.items.size());
   d.source_url = "https://github.com/search?q=" + FormEncode(query) + "&type=repositories";
   d.title = "GitHub repository search: " + query;
+  if (answer->provenance.stale) d.title += " (" + answer->provenance.note + ")";
   d.quote = fmt::format("\"total_count\": {}", page.total_count);
   d.body = list;
   d.tool = "github_lookup";

@@ -35,7 +35,7 @@ void StoreHttpCache::Put(const CachedResponse& entry) {
   row.status = 200;
   nlohmann::json headers = nlohmann::json::object();
   if (!entry.link.empty()) headers["link"] = entry.link;
-  row.headers = headers.dump();
+  row.headers = headers.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   row.body = entry.body;
   row.stored_at = entry.stored_at;
   try {

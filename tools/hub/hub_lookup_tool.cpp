@@ -198,7 +198,8 @@ ToolResult HubLookupTool::LookUpModel(const std::string& id, bool card, const st
     record(d, shown.empty() ? (value.empty() ? "(none)" : value) : shown);
   };
   auto q = [](const char* key, const std::string& v) {
-    return fmt::format("\"{}\": {}", key, json(v).dump());
+    return fmt::format("\"{}\": {}", key,
+                       json(v).dump(-1, ' ', false, json::error_handler_t::replace));
   };
 
   fact("downloads", std::to_string(m.downloads), fmt::format("\"downloads\": {}", m.downloads),
