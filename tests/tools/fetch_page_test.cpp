@@ -195,6 +195,15 @@ TEST_CASE("fetch_page without an index records the page and says it was not inde
                          "/t): 5 bytes of text [ev-1]; not indexed (no document index)\n\nwords");
 }
 
+TEST_CASE("fetch_page is a read tool that needs a url") {
+  Fixture f;
+  Tool* tool = f.registry.Find("fetch_page");
+  REQUIRE(tool != nullptr);
+  CHECK(tool->approval_class() == ApprovalClass::kRead);
+  CHECK(tool->schema()["required"] == nlohmann::json::array({"url"}));
+  CHECK(tool->Describe({{"url", "https://x.org/a"}}) == "fetch https://x.org/a");
+}
+
 TEST_CASE("every bad argument of fetch_page gets its own sentence") {
   Fixture f;
   auto message = [&](const std::string& args) {

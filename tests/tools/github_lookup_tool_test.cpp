@@ -1,6 +1,7 @@
 #include "tools/github/github_lookup_tool.h"
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "tests/support/lookup_test_ledger.h"
 #include "tests/tools/github_test_support.h"
@@ -188,6 +189,23 @@ TEST_CASE("github_lookup fails clearly when the ledger refuses a fact") {
   ToolResult r = f.Invoke(R"({"repo": "PyGithub/PyGithub"})");
   CHECK(r.is_error);
   CHECK(r.content == "could not record the GitHub facts in the evidence ledger: disk full");
+}
+
+TEST_CASE("github_lookup calls from several threads at once all get their facts") {
+  Fixture f;
+  f.server.Replay(GithubFixture("repo.json"));
+  std::vector<ToolResult> results(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = f.Invoke(R"({"repo": "PyGithub/PyGithub"})"); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const ToolResult& r : results) {
+    CHECK_FALSE(r.is_error);
+    CHECK(r.evidence_ids.size() == 12);
+  }
+  CHECK(f.ledger.records().size() == 48);
+  CHECK(f.server.request_count() == 4);
 }
 
 TEST_CASE("every bad argument of github_lookup gets its own sentence") {

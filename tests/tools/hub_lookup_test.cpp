@@ -7,6 +7,7 @@
 #include "tools/http/beast_http_client.h"
 #include "tools/hub/hub_lookup_tool.h"
 #include "tools/registry.h"
+#include "tools/web/lookup_credentials.h"
 
 namespace intern::tools {
 namespace {
@@ -306,6 +307,46 @@ TEST_CASE("a Hub 429 becomes the rate-limit sentence with the asked wait") {
   CHECK(model.message() ==
         "the Hugging Face Hub is rate limiting requests (HTTP 429) for 30 s: set HF_TOKEN for a "
         "higher limit, or try again later");
+}
+
+}  // namespace
+}  // namespace intern::tools
+
+namespace intern::tools {
+namespace {
+
+TEST_CASE("hub_lookup and fetch_page are read tools that describe their calls") {
+  intern::testing::FakeHttpServer server;
+  BeastHttpClient http{HubHttpOptions(server)};
+  config::Config cfg;
+  auto hub = MakeHubLookupTool(cfg, http);
+  CHECK(hub->name() == "hub_lookup");
+  CHECK(hub->approval_class() == ApprovalClass::kRead);
+  CHECK(hub->schema()["properties"].size() == 5);
+  CHECK(hub->Describe({{"model_id", "a/b"}}) == "look up a/b on the Hugging Face Hub");
+  CHECK(hub->Describe({{"query", "smol"}}) == "search Hugging Face Hub models for \"smol\"");
+}
+
+TEST_CASE("AddLookupCredentials sends each token to its own host only") {
+  config::Config cfg;
+  cfg.github.api_url = "https://api.github.com";
+  cfg.github.token = "gh-secret";
+  cfg.hub.url = "https://huggingface.co";
+  cfg.hub.token = "hf-secret";
+  CredentialStore store;
+  AddLookupCredentials(cfg, store);
+  CHECK(store.HeadersFor(*ParseUrl("https://api.github.com/repos/a/b")) ==
+        HttpHeaders{{"Authorization", "Bearer gh-secret"}});
+  CHECK(store.HeadersFor(*ParseUrl("https://huggingface.co/api/models/a/b")) ==
+        HttpHeaders{{"Authorization", "Bearer hf-secret"}});
+  CHECK(store.HeadersFor(*ParseUrl("https://github.com/a/b")).empty());
+  CHECK(store.HeadersFor(*ParseUrl("http://api.github.com/repos/a/b")).empty());
+  CHECK(store.HintFor(*ParseUrl("https://huggingface.co/x")) == "HF_TOKEN");
+
+  config::Config anonymous;
+  CredentialStore none;
+  AddLookupCredentials(anonymous, none);
+  CHECK(none.empty());
 }
 
 }  // namespace
