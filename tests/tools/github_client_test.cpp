@@ -428,3 +428,34 @@ TEST_CASE("a GitHub server error names the path and says to try later") {
 
 }  // namespace
 }  // namespace intern::tools
+
+namespace intern::tools {
+namespace {
+
+TEST_CASE("a rate-limit wait is sliced by the second and ends when the operator stops") {
+  intern::testing::FakeHttpServer server;
+  BeastHttpClient http{intern::testing::GithubHttpOptions(server)};
+  MemoryHttpCache cache;
+  FakeClock clock;
+  GithubClientOptions options;
+  options.api_url = server.url();
+  GithubClient client(http, cache, clock, options);
+  server.On("GET", "/repos/PyGithub/PyGithub",
+            {RateLimited(kNow + 2),
+             intern::testing::ReplayResponse(GithubFixture("repo.json").at(0), "")});
+  std::atomic<bool> stop{false};
+  REQUIRE(client.Repository("PyGithub/PyGithub", &stop).ok());
+  CHECK(clock.sleeps() == std::vector<milliseconds>(3, milliseconds(1000)));
+
+  server.ClearRoutes();
+  server.On("GET", "/repos/a/b", {RateLimited(kNow + 3 + 30)});
+  stop = true;
+  auto answer = client.Repository("a/b", &stop);
+  REQUIRE_FALSE(answer.ok());
+  CHECK(answer.code() == ErrorCode::kCancelled);
+  CHECK(answer.message() == "stopped while waiting for GitHub's rate limit to reset");
+  CHECK(clock.sleeps().size() == 3);
+}
+
+}  // namespace
+}  // namespace intern::tools

@@ -233,8 +233,25 @@ Result<GithubClient::Fetched> GithubClient::FromCacheOrFail(
   return out;
 }
 
-Result<GithubClient::Fetched> GithubClient::Get(const std::string& url,
-                                                const std::string& missing) {
+Status GithubClient::Wait(std::chrono::milliseconds d, Cancel cancel) {
+  if (cancel == nullptr) {
+    clock_.Sleep(d);
+    return Status::Ok();
+  }
+  constexpr std::chrono::milliseconds kSlice{1000};
+  while (d.count() > 0) {
+    if (cancel->load()) {
+      return Fail(ErrorCode::kCancelled, "stopped while waiting for GitHub's rate limit to reset");
+    }
+    const std::chrono::milliseconds step = std::min(d, kSlice);
+    clock_.Sleep(step);
+    d -= step;
+  }
+  return Status::Ok();
+}
+
+Result<GithubClient::Fetched> GithubClient::Get(const std::string& url, const std::string& missing,
+                                                Cancel cancel) {
   const std::optional<CachedResponse> cached = cache_.Get(url);
   const std::string path = PathOf(url);
   std::string resource = Resource(url, nullptr);
@@ -257,7 +274,7 @@ Result<GithubClient::Fetched> GithubClient::Get(const std::string& url,
                     resource, state.remaining, state.limit, FromUnix(state.reset), path)};
     if (cached) return FromCacheOrFail(cached, exhausted, true);
     if (seconds(wait) <= options_.max_wait) {
-      clock_.Sleep(seconds(wait));
+      if (Status waited = Wait(seconds(wait), cancel); !waited) return waited.failure();
       std::lock_guard lock(mu_);
       rates_.erase(resource);
     } else if (state.remaining == 0) {
@@ -315,7 +332,7 @@ Result<GithubClient::Fetched> GithubClient::Get(const std::string& url,
         wait = seconds(std::max<std::int64_t>(*reset - UnixNow(clock_), 0) + 1);
       }
       if (attempt == 0 && wait && *wait <= options_.max_wait) {
-        clock_.Sleep(*wait);
+        if (Status waited = Wait(*wait, cancel); !waited) return waited.failure();
         continue;
       }
       std::string until = reset ? "until " + FromUnix(*reset)
@@ -353,11 +370,14 @@ Result<GithubClient::Fetched> GithubClient::Get(const std::string& url,
   }
 }
 
-Result<GithubAnswer<GithubRepository>> GithubClient::Repository(const std::string& repo) {
+Result<GithubAnswer<GithubRepository>> GithubClient::Repository(const std::string& repo,
+                                                                Cancel cancel) {
   const std::string url = Url(RepoPath(repo));
-  auto fetched = Get(url, fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                      "spelling",
-                                      repo));
+  auto fetched = Get(url,
+                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
+                                 "spelling",
+                                 repo),
+                     cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
   if (!doc) return doc.failure();
@@ -365,11 +385,13 @@ Result<GithubAnswer<GithubRepository>> GithubClient::Repository(const std::strin
 }
 
 Result<GithubAnswer<std::vector<GithubRelease>>> GithubClient::Releases(const std::string& repo,
-                                                                        int limit) {
+                                                                        int limit, Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/releases?per_page=" + std::to_string(limit));
-  auto fetched = Get(url, fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                      "spelling",
-                                      repo));
+  auto fetched = Get(url,
+                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
+                                 "spelling",
+                                 repo),
+                     cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), true, url);
   if (!doc) return doc.failure();
@@ -383,11 +405,13 @@ Result<GithubAnswer<std::vector<GithubRelease>>> GithubClient::Releases(const st
 }
 
 Result<GithubAnswer<std::vector<GithubContributor>>> GithubClient::Contributors(
-    const std::string& repo, int limit) {
+    const std::string& repo, int limit, Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/contributors?per_page=" + std::to_string(limit));
-  auto fetched = Get(url, fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                      "spelling",
-                                      repo));
+  auto fetched = Get(url,
+                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
+                                 "spelling",
+                                 repo),
+                     cancel);
   if (!fetched) return fetched.failure();
   // A repository too large for GitHub to count answers 204/empty or 403; an empty body is "none".
   if (fetched->body.empty()) return GithubAnswer<std::vector<GithubContributor>>{{}, {}};
@@ -401,11 +425,14 @@ Result<GithubAnswer<std::vector<GithubContributor>>> GithubClient::Contributors(
   return GithubAnswer<std::vector<GithubContributor>>{std::move(out), fetched->provenance};
 }
 
-Result<GithubAnswer<GithubLanguages>> GithubClient::Languages(const std::string& repo) {
+Result<GithubAnswer<GithubLanguages>> GithubClient::Languages(const std::string& repo,
+                                                              Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/languages");
-  auto fetched = Get(url, fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                      "spelling",
-                                      repo));
+  auto fetched = Get(url,
+                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
+                                 "spelling",
+                                 repo),
+                     cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
   if (!doc) return doc.failure();
@@ -418,11 +445,14 @@ Result<GithubAnswer<GithubLanguages>> GithubClient::Languages(const std::string&
   return GithubAnswer<GithubLanguages>{std::move(out), fetched->provenance};
 }
 
-Result<GithubAnswer<std::vector<std::string>>> GithubClient::Topics(const std::string& repo) {
+Result<GithubAnswer<std::vector<std::string>>> GithubClient::Topics(const std::string& repo,
+                                                                    Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/topics");
-  auto fetched = Get(url, fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                      "spelling",
-                                      repo));
+  auto fetched = Get(url,
+                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
+                                 "spelling",
+                                 repo),
+                     cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
   if (!doc) return doc.failure();
@@ -438,7 +468,8 @@ Result<GithubAnswer<std::vector<std::string>>> GithubClient::Topics(const std::s
 Result<GithubAnswer<GithubSearchPage>> GithubClient::SearchRepositories(const std::string& query,
                                                                         int limit,
                                                                         const std::string& sort,
-                                                                        const std::string& order) {
+                                                                        const std::string& order,
+                                                                        Cancel cancel) {
   std::vector<std::pair<std::string, std::string>> params = {{"q", query}};
   if (!sort.empty()) {
     params.emplace_back("sort", sort);
@@ -449,9 +480,11 @@ Result<GithubAnswer<GithubSearchPage>> GithubClient::SearchRepositories(const st
 
   GithubAnswer<GithubSearchPage> out;
   while (true) {
-    auto fetched = Get(url, fmt::format("GitHub has no repository search at {} (HTTP 404): "
-                                        "check github.api_url",
-                                        options_.api_url));
+    auto fetched = Get(url,
+                       fmt::format("GitHub has no repository search at {} (HTTP 404): "
+                                   "check github.api_url",
+                                   options_.api_url),
+                       cancel);
     if (!fetched) {
       // A later page that fails leaves the pages already read standing.
       if (out.value.pages > 0) {
@@ -494,11 +527,13 @@ Result<GithubAnswer<GithubSearchPage>> GithubClient::SearchRepositories(const st
   return out;
 }
 
-Result<GithubRateLimits> GithubClient::RateLimits() {
+Result<GithubRateLimits> GithubClient::RateLimits(Cancel cancel) {
   const std::string url = Url("/rate_limit");
-  auto fetched = Get(url, fmt::format("GitHub has no /rate_limit at {} (HTTP 404): check "
-                                      "github.api_url",
-                                      options_.api_url));
+  auto fetched = Get(url,
+                     fmt::format("GitHub has no /rate_limit at {} (HTTP 404): check "
+                                 "github.api_url",
+                                 options_.api_url),
+                     cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
   if (!doc) return doc.failure();

@@ -27,9 +27,13 @@
 // the spelling"); 403 kForbidden; 5xx kServer; transport failures keep their code with "GitHub
 // API at HOST is unreachable: …"; malformed JSON kProtocol.
 //
+// Cancellation: every call takes an optional stop flag; a rate-limit wait checks it every second
+// and the call then fails kCancelled.
+//
 // Thread safety: calls may run concurrently (the rate-limit state is guarded); `http`, `cache`
 // and `clock` must allow concurrent use and outlive the client.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -148,28 +152,36 @@ std::optional<std::string> NextPageUrl(const std::string& link_header);
 
 class GithubClient {
  public:
+  // Set when the operator asks to stop (ToolContext::cancel); ends rate-limit waits early.
+  using Cancel = const std::atomic<bool>*;
+
   GithubClient(HttpClient& http, HttpCache& cache, Clock& clock, GithubClientOptions options);
 
   // GET /repos/{owner}/{name}. `repo` is "owner/name" (validated by the caller).
-  Result<GithubAnswer<GithubRepository>> Repository(const std::string& repo);
+  Result<GithubAnswer<GithubRepository>> Repository(const std::string& repo,
+                                                    Cancel cancel = nullptr);
   // GET /repos/{repo}/releases?per_page=N (newest first).
-  Result<GithubAnswer<std::vector<GithubRelease>>> Releases(const std::string& repo, int limit);
+  Result<GithubAnswer<std::vector<GithubRelease>>> Releases(const std::string& repo, int limit,
+                                                            Cancel cancel = nullptr);
   // GET /repos/{repo}/contributors?per_page=N (most contributions first).
   Result<GithubAnswer<std::vector<GithubContributor>>> Contributors(const std::string& repo,
-                                                                    int limit);
+                                                                    int limit,
+                                                                    Cancel cancel = nullptr);
   // GET /repos/{repo}/languages.
-  Result<GithubAnswer<GithubLanguages>> Languages(const std::string& repo);
+  Result<GithubAnswer<GithubLanguages>> Languages(const std::string& repo, Cancel cancel = nullptr);
   // GET /repos/{repo}/topics.
-  Result<GithubAnswer<std::vector<std::string>>> Topics(const std::string& repo);
+  Result<GithubAnswer<std::vector<std::string>>> Topics(const std::string& repo,
+                                                        Cancel cancel = nullptr);
   // GET /search/repositories?sort=…&q=…&order=… following next links until `limit` items or
   // max_pages pages. `sort` "" leaves GitHub's best-match order.
   Result<GithubAnswer<GithubSearchPage>> SearchRepositories(const std::string& query, int limit,
                                                             const std::string& sort = "stars",
-                                                            const std::string& order = "desc");
+                                                            const std::string& order = "desc",
+                                                            Cancel cancel = nullptr);
 
   // GET /rate_limit (free: it does not count against the limit). Also primes the client's own
   // view of the core and search limits, so a sweep can check before it starts.
-  Result<GithubRateLimits> RateLimits();
+  Result<GithubRateLimits> RateLimits(Cancel cancel = nullptr);
 
   const GithubClientOptions& options() const { return options_; }
 
@@ -186,7 +198,10 @@ class GithubClient {
   };
 
   // One GET of `url` with cache, rate limits and error mapping; `missing` names what a 404 means.
-  Result<Fetched> Get(const std::string& url, const std::string& missing);
+  Result<Fetched> Get(const std::string& url, const std::string& missing, Cancel cancel);
+  // Sleeps `d` on the clock, in slices of at most a second while `cancel` is given, so a stop
+  // request ends the wait; kCancelled when it did.
+  Status Wait(std::chrono::milliseconds d, Cancel cancel);
   Result<Fetched> FromCacheOrFail(const std::optional<CachedResponse>& cached, Failure failure,
                                   bool stale);
   void RememberRate(const std::string& resource, const HttpResponse& response);

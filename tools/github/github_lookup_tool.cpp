@@ -184,7 +184,7 @@ ToolResult GithubLookupTool::Run(const json& args, ToolContext& ctx) {
 ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const json& include,
                                               const std::string& subject, ToolContext& ctx) {
   if (ctx.cancelled()) return ToolResult::Error("github_lookup was cancelled");
-  auto answer = client_.Repository(repo);
+  auto answer = client_.Repository(repo, ctx.cancel);
   if (!answer) return ToolResult::Error(answer.message());
   const GithubRepository& r = answer->value;
   const std::string html_url = r.html_url.empty() ? "https://github.com/" + repo : r.html_url;
@@ -231,7 +231,7 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
 
   std::vector<std::string> topics = r.topics;
   if (ok && want("topics")) {
-    auto t = client_.Topics(repo);
+    auto t = client_.Topics(repo, ctx.cancel);
     if (t) {
       topics = t->value;
     } else {
@@ -243,7 +243,7 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
                   json(topics).dump(-1, ' ', false, json::error_handler_t::replace));
 
   if (ok && want("releases")) {
-    auto rel = client_.Releases(repo, kReleases);
+    auto rel = client_.Releases(repo, kReleases, ctx.cancel);
     if (!rel) {
       rec.Line("- releases: unavailable (" + rel.message() + ")");
     } else if (rel->value.empty()) {
@@ -261,7 +261,7 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
     }
   }
   if (ok && want("contributors")) {
-    auto con = client_.Contributors(repo, kContributors);
+    auto con = client_.Contributors(repo, kContributors, ctx.cancel);
     if (!con) {
       rec.Line("- contributors: unavailable (" + con.message() + ")");
     } else {
@@ -274,7 +274,7 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
     }
   }
   if (ok && want("languages")) {
-    auto lang = client_.Languages(repo);
+    auto lang = client_.Languages(repo, ctx.cancel);
     if (!lang) {
       rec.Line("- languages: unavailable (" + lang.message() + ")");
     } else {
@@ -298,7 +298,7 @@ ToolResult GithubLookupTool::LookUpRepository(const std::string& repo, const jso
 ToolResult GithubLookupTool::Search(const std::string& query, int limit, const std::string& subject,
                                     ToolContext& ctx) {
   if (ctx.cancelled()) return ToolResult::Error("github_lookup was cancelled");
-  auto answer = client_.SearchRepositories(query, limit);
+  auto answer = client_.SearchRepositories(query, limit, "stars", "desc", ctx.cancel);
   if (!answer) return ToolResult::Error(answer.message());
   const GithubSearchPage& page = answer->value;
 
