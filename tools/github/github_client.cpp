@@ -296,6 +296,11 @@ Result<GithubClient::Fetched> GithubClient::Get(const std::string& url, const st
 
   for (int attempt = 0;; ++attempt) {
     Result<HttpResponse> sent = http_.Send(request);
+    if (!sent && sent.code() == ErrorCode::kTooLarge) {
+      return Fail(ErrorCode::kTooLarge,
+                  fmt::format("GitHub sent more than {} MiB for {}; ask for less",
+                              options_.max_body_bytes >> 20, path));
+    }
     if (!sent) {
       Failure down{sent.code(), fmt::format("GitHub API at {} is unreachable ({}): check the "
                                             "network, or github.api_url",
