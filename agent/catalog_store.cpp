@@ -73,7 +73,8 @@ Result<std::vector<config::CatalogEntry>> StoreCatalogOverlay::List() const {
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kIo, fmt::format("reading catalog entries: {}", e.what()));
   }
-  // The contract is "in the order they were first added".
+  // Oldest first (the overlay contract); the store keeps times to the second and returns key
+  // order, so entries added within one second come by id.
   std::stable_sort(records.begin(), records.end(),
                    [](const auto& a, const auto& b) { return a.created_at < b.created_at; });
   std::vector<config::CatalogEntry> out;

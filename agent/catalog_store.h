@@ -5,6 +5,7 @@
 // The store is opened on first use, not at construction (commands are attached before the
 // command line, and so the config, is parsed). List() on a store file that does not exist yet
 // returns no entries and creates nothing; Add() creates the store when needed.
+// List() returns entries oldest first (creation times are kept to the second; ties by id).
 // Failures of the store (corrupt file, disk full) come back as failed Status/Result.
 // Not thread-safe (one per command run).
 
