@@ -276,4 +276,44 @@ TEST_CASE("each provider names the env var on 401 and never shows the key") {
   CHECK(r.message().find(kSecret) == std::string::npos);
 }
 
+TEST_CASE("each provider keeps a distinctive key out of every message and delta") {
+  Wire wire = GENERATE(Wire::kAnthropic, Wire::kOpenAi);
+  bool stream = GENERATE(true, false);
+  CAPTURE(WireName(wire), stream);
+  // A server that quotes the credential it received in every error it gives.
+  intern::testing::FakeHttpServer echo;
+  int status_index = 0;
+  const std::vector<int> statuses = {400, 401, 403, 404, 413, 422, 500};
+  echo.OnPrefix("POST", "/", [&](const intern::testing::RecordedRequest& request) {
+    std::string key = request.Header("x-api-key").value_or(request.Header("Authorization").value_or(""));
+    int status = statuses[static_cast<std::size_t>(status_index++) % statuses.size()];
+    nlohmann::json body = {{"type", "error"},
+                           {"error", {{"type", "invalid_request_error"},
+                                      {"message", "the key " + key + " is not valid here"},
+                                      {"code", "bad_key " + key}}}};
+    return intern::testing::FakeResponse::Json(status, body.dump());
+  });
+  Harness h(wire, stream, {});
+  h.options.base_url = wire == Wire::kAnthropic ? echo.url() : echo.url() + "/v1";
+  h.options.retry.max_attempts = 2;
+  std::vector<std::string> messages;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    Result<Response> r = h.Complete(BasicRequest());
+    REQUIRE_FALSE(r.ok());
+    messages.push_back(r.message());
+  }
+  // The key reached the server (so the echo had something to leak)...
+  REQUIRE_FALSE(echo.requests().empty());
+  std::string sent = echo.requests()[0].Header("x-api-key").value_or(
+      echo.requests()[0].Header("Authorization").value_or(""));
+  CHECK(sent.find(kSecret) != std::string::npos);
+  // ...and came back in no message.
+  for (const auto& m : messages) {
+    INFO(m);
+    CHECK(m.find(kSecret) == std::string::npos);
+  }
+  CHECK(messages[0].find("[redacted]") != std::string::npos);
+  CHECK(h.AllDeltas().find(kSecret) == std::string::npos);
+}
+
 }  // namespace intern::agent::testing
