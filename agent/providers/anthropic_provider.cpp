@@ -6,8 +6,7 @@
 
 namespace intern::agent {
 
-AnthropicProvider::AnthropicProvider(ProviderOptions options, tools::HttpClient& http,
-                                     Clock& clock)
+AnthropicProvider::AnthropicProvider(ProviderOptions options, tools::HttpClient& http, Clock& clock)
     : WireProvider(std::move(options), http, clock) {}
 
 std::string AnthropicProvider::Url() const {

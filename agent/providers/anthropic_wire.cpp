@@ -31,7 +31,8 @@ Json ContentOf(const Message& message) {
   Json blocks = Json::array();
   if (message.role == Role::kTool || message.role == Role::kUser) {
     for (const auto& block : message.content) {
-      if (const auto* r = std::get_if<ToolResultBlock>(&block)) blocks.push_back(ToolResultJson(*r));
+      if (const auto* r = std::get_if<ToolResultBlock>(&block))
+        blocks.push_back(ToolResultJson(*r));
     }
   }
   for (const auto& block : message.content) {
@@ -64,8 +65,8 @@ std::string NormaliseInput(const std::string& text) {
 
 Failure StreamedError(const Json& data) {
   wire::VendorError error = wire::VendorErrorFrom(wire::GetObject(data, "error"));
-  ErrorCode code = IsContextLengthError(error) ? ErrorCode::kContextLength
-                                                : wire::CodeForVendorType(error);
+  ErrorCode code =
+      IsContextLengthError(error) ? ErrorCode::kContextLength : wire::CodeForVendorType(error);
   return Fail(code, fmt::format("anthropic: the stream reported {}: {}",
                                 error.type.empty() ? "an error" : error.type,
                                 error.message.empty() ? "(no message)" : error.message));
@@ -132,8 +133,12 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
     if (settings.prompt_cache) tools.back()["cache_control"] = kEphemeral;
     body["tools"] = std::move(tools);
     switch (request.tool_choice.mode) {
-      case ToolChoice::Mode::kAuto: body["tool_choice"] = Json{{"type", "auto"}}; break;
-      case ToolChoice::Mode::kNone: body["tool_choice"] = Json{{"type", "none"}}; break;
+      case ToolChoice::Mode::kAuto:
+        body["tool_choice"] = Json{{"type", "auto"}};
+        break;
+      case ToolChoice::Mode::kNone:
+        body["tool_choice"] = Json{{"type", "none"}};
+        break;
       case ToolChoice::Mode::kTool:
         body["tool_choice"] = Json{{"type", "tool"}, {"name", request.tool_choice.tool_name}};
         break;
@@ -184,9 +189,8 @@ Result<Response> ParseResponse(std::string_view body) {
       if (!text.empty()) out.message.content.push_back(TextBlock{std::move(text)});
     } else if (type == "tool_use") {
       Json input = block.is_object() && block.contains("input") ? block["input"] : Json::object();
-      out.message.content.push_back(ToolUseBlock{wire::GetString(block, "id"),
-                                                 wire::GetString(block, "name"),
-                                                 wire::Dump(input)});
+      out.message.content.push_back(ToolUseBlock{
+          wire::GetString(block, "id"), wire::GetString(block, "name"), wire::Dump(input)});
     } else if (type == "thinking" || type == "redacted_thinking") {
       continue;
     } else {
@@ -200,9 +204,9 @@ Status StreamDecoderImpl::OnEvent(const tools::SseEvent& event, const wire::Text
   if (stopped_) return Status::Ok();
   Json data = wire::ParseLenient(event.data);
   if (data.is_discarded() || !data.is_object()) {
-    return Fail(ErrorCode::kProtocol,
-                fmt::format("anthropic: the data of a \"{}\" event is not a JSON object",
-                            event.event));
+    return Fail(
+        ErrorCode::kProtocol,
+        fmt::format("anthropic: the data of a \"{}\" event is not a JSON object", event.event));
   }
   std::string type = wire::GetString(data, "type", event.event);
   if (type == "ping") return Status::Ok();
@@ -260,9 +264,9 @@ Status StreamDecoderImpl::OnEvent(const tools::SseEvent& event, const wire::Text
   }
   auto it = blocks_.find(index);
   if (it == blocks_.end()) {
-    return Fail(ErrorCode::kProtocol,
-                fmt::format("anthropic: a \"{}\" event names block {}, which never started", type,
-                            index));
+    return Fail(
+        ErrorCode::kProtocol,
+        fmt::format("anthropic: a \"{}\" event names block {}, which never started", type, index));
   }
   if (type == "content_block_stop") return Status::Ok();
   // content_block_delta
@@ -279,9 +283,9 @@ Status StreamDecoderImpl::OnEvent(const tools::SseEvent& event, const wire::Text
              delta_type == "citations_delta") {
     // Not used by this client.
   } else {
-    return Fail(ErrorCode::kProtocol,
-                fmt::format("anthropic: unexpected delta type \"{}\" for block {}", delta_type,
-                            index));
+    return Fail(
+        ErrorCode::kProtocol,
+        fmt::format("anthropic: unexpected delta type \"{}\" for block {}", delta_type, index));
   }
   return Status::Ok();
 }

@@ -12,9 +12,9 @@ namespace intern::agent {
 namespace {
 
 Failure UnknownProvider(std::string_view name) {
-  return Fail(ErrorCode::kInvalidArgument,
-              fmt::format("unknown provider \"{}\": choose one of anthropic, offline, openai",
-                          name));
+  return Fail(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown provider \"{}\": choose one of anthropic, offline, openai", name));
 }
 
 tools::HttpTimeouts TimeoutsOf(const config::Config& config) {
@@ -51,7 +51,8 @@ Result<ProviderOptions> ProviderOptionsFor(const config::Config& config, std::st
     o.stream = c.stream;
     o.max_tokens = c.max_output_tokens;
     o.prompt_cache = false;
-    if (!c.organization.empty()) o.extra_headers.emplace_back("OpenAI-Organization", c.organization);
+    if (!c.organization.empty())
+      o.extra_headers.emplace_back("OpenAI-Organization", c.organization);
   } else {
     return UnknownProvider(name);
   }

@@ -30,15 +30,16 @@ bool FallbackProvider::MovesOn(ErrorCode code) {
   }
 }
 
-Result<Response> FallbackProvider::Complete(
-    const LlmRequest& request, const std::function<void(std::string_view)>& on_delta) {
+Result<Response> FallbackProvider::Complete(const LlmRequest& request,
+                                            const std::function<void(std::string_view)>& on_delta) {
   std::string summary;
   for (std::size_t i = 0; i < chain_.size(); ++i) {
     FallbackEntry& entry = chain_[i];
     LlmRequest attempt = request;
     if (!entry.model.empty()) attempt.model = entry.model;
-    const std::string label =
-        attempt.model.empty() ? entry.provider : fmt::format("{}:{}", entry.provider, attempt.model);
+    const std::string label = attempt.model.empty()
+                                  ? entry.provider
+                                  : fmt::format("{}:{}", entry.provider, attempt.model);
     bool emitted = false;
     Result<Response> result = entry.llm->Complete(attempt, [&](std::string_view text) {
       emitted = true;
@@ -61,9 +62,9 @@ Result<Response> FallbackProvider::Complete(
     if (on_fallback_) {
       const FallbackEntry& next = chain_[i + 1];
       std::string next_model = next.model.empty() ? request.model : next.model;
-      on_fallback_(label, result.failure(),
-                   next_model.empty() ? next.provider
-                                      : fmt::format("{}:{}", next.provider, next_model));
+      on_fallback_(
+          label, result.failure(),
+          next_model.empty() ? next.provider : fmt::format("{}:{}", next.provider, next_model));
     }
   }
   return Fail(ErrorCode::kUnknown, "unreachable");

@@ -23,8 +23,9 @@ tools::HttpHeaders OpenAiProvider::Headers(bool stream) const {
 std::string OpenAiProvider::Body(const LlmRequest& request, bool stream) const {
   openai::RequestSettings settings;
   if (options().max_tokens > 0) {
-    settings.max_tokens = request.max_tokens > 0 ? std::min(options().max_tokens, request.max_tokens)
-                                                 : options().max_tokens;
+    settings.max_tokens = request.max_tokens > 0
+                              ? std::min(options().max_tokens, request.max_tokens)
+                              : options().max_tokens;
   }
   settings.stream = stream;
   return openai::RequestBody(request, settings);

@@ -17,8 +17,8 @@ Result<Response> ProtocolError(std::string what) {
 void ReadUsage(const Json& usage, Usage& out) {
   if (!usage.is_object()) return;
   std::int64_t prompt = wire::GetInt(usage, "prompt_tokens");
-  std::int64_t cached = wire::GetInt(wire::GetObject(usage, "prompt_tokens_details"),
-                                     "cached_tokens");
+  std::int64_t cached =
+      wire::GetInt(wire::GetObject(usage, "prompt_tokens_details"), "cached_tokens");
   out.input = std::max<std::int64_t>(prompt - cached, 0);
   out.cache_read = cached;
   out.cache_write = 0;
@@ -28,12 +28,12 @@ void ReadUsage(const Json& usage, Usage& out) {
 Failure ReportedError(const Json& error) {
   wire::VendorError vendor = error.is_object() ? wire::VendorErrorFrom(error)
                                                : wire::VendorError{"", "", wire::Dump(error)};
-  ErrorCode code = IsContextLengthError(vendor) ? ErrorCode::kContextLength
-                                                 : wire::CodeForVendorType(vendor);
+  ErrorCode code =
+      IsContextLengthError(vendor) ? ErrorCode::kContextLength : wire::CodeForVendorType(vendor);
   std::string kind = !vendor.code.empty() ? vendor.code : vendor.type;
-  return Fail(code, fmt::format("openai: the server reported {}: {}",
-                                kind.empty() ? "an error" : kind,
-                                vendor.message.empty() ? "(no message)" : vendor.message));
+  return Fail(code,
+              fmt::format("openai: the server reported {}: {}", kind.empty() ? "an error" : kind,
+                          vendor.message.empty() ? "(no message)" : vendor.message));
 }
 
 Json AssistantJson(const Message& message) {
@@ -79,8 +79,8 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
         for (const auto& block : message.content) {
           if (const auto* r = std::get_if<ToolResultBlock>(&block)) {
             std::string content = r->is_error ? "Error: " + r->content : r->content;
-            messages.push_back(Json{
-                {"role", "tool"}, {"tool_call_id", r->tool_use_id}, {"content", content}});
+            messages.push_back(
+                Json{{"role", "tool"}, {"tool_call_id", r->tool_use_id}, {"content", content}});
           }
         }
         std::string text = message.Text();
@@ -99,8 +99,12 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
     }
     body["tools"] = std::move(tools);
     switch (request.tool_choice.mode) {
-      case ToolChoice::Mode::kAuto: body["tool_choice"] = "auto"; break;
-      case ToolChoice::Mode::kNone: body["tool_choice"] = "none"; break;
+      case ToolChoice::Mode::kAuto:
+        body["tool_choice"] = "auto";
+        break;
+      case ToolChoice::Mode::kNone:
+        body["tool_choice"] = "none";
+        break;
       case ToolChoice::Mode::kTool:
         body["tool_choice"] =
             Json{{"type", "function"}, {"function", {{"name", request.tool_choice.tool_name}}}};

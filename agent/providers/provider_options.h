@@ -51,9 +51,9 @@ struct ProviderOptions {
 };
 
 // The per-host credential carrying options.api_key to the host and port of options.base_url, as
-// `x-api-key` (anthropic_style) or `Authorization: Bearer` (otherwise). nullopt when the key is empty or the URL does not parse.
-// Plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost), where local servers
-// and the tests live.
+// `x-api-key` (anthropic_style) or `Authorization: Bearer` (otherwise). nullopt when the key is
+// empty or the URL does not parse. Plain http is allowed only for loopback hosts (127.0.0.1, ::1,
+// localhost), where local servers and the tests live.
 std::optional<tools::Credential> ProviderCredential(const ProviderOptions& options,
                                                     bool anthropic_style);
 

@@ -170,9 +170,9 @@ Failure ClassifyHttpError(const ErrorContext& context, const tools::HttpResponse
                                         "404): check the model name and base_url",
                                         p, host, context.model)));
     case 413:
-      return Fail(ErrorCode::kTooLarge,
-                  with_said(fmt::format("{}: {} rejected the request as too large (HTTP 413)",
-                                        p, host)));
+      return Fail(
+          ErrorCode::kTooLarge,
+          with_said(fmt::format("{}: {} rejected the request as too large (HTTP 413)", p, host)));
     case 429:
       return Fail(ErrorCode::kRateLimited,
                   with_said(fmt::format("{}: {} kept rate-limiting the requests (HTTP 429): "
@@ -187,13 +187,13 @@ Failure ClassifyHttpError(const ErrorContext& context, const tools::HttpResponse
                                       host, status)));
   }
   if (status >= 500) {
-    return Fail(ErrorCode::kServer,
-                with_said(fmt::format("{}: {} failed with HTTP {}: try again later", p, host,
-                                      status)));
+    return Fail(
+        ErrorCode::kServer,
+        with_said(fmt::format("{}: {} failed with HTTP {}: try again later", p, host, status)));
   }
   ErrorCode code = tools::ErrorCodeForStatus(status);
-  return Fail(code, with_said(fmt::format("{}: {} rejected the request (HTTP {})", p, host,
-                                          status)));
+  return Fail(code,
+              with_said(fmt::format("{}: {} rejected the request (HTTP {})", p, host, status)));
 }
 
 }  // namespace intern::agent::wire

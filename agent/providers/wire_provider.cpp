@@ -35,8 +35,8 @@ WireProvider::Attempt WireProvider::FromHttpError(const tools::HttpResponse& res
   wire::VendorError vendor = wire::ParseVendorError(response.body);
   bool context = response.status >= 400 && response.status < 500 && IsContextLengthError(vendor);
   Attempt out;
-  out.failure = wire::ClassifyHttpError({options_.name, options_.key_hint, model}, response,
-                                        vendor, context);
+  out.failure =
+      wire::ClassifyHttpError({options_.name, options_.key_hint, model}, response, vendor, context);
   out.retryable = !context && tools::ShouldRetry(response.status);
   out.headers = response.headers;
   return out;
@@ -79,22 +79,20 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
     emitted = true;
     if (on_delta) on_delta(text);
   };
-  Result<tools::HttpResponse> result =
-      http_.Stream(http_request, [&](std::string_view chunk) {
-        events.clear();
-        if (Status s = parser.Feed(chunk, events); !s) {
-          stream_failure = Fail(ErrorCode::kProtocol,
-                                fmt::format("{}: {}", p, s.message()));
-          return false;
-        }
-        for (const tools::SseEvent& event : events) {
-          if (Status s = decoder->OnEvent(event, on_text); !s) {
-            stream_failure = s.failure();
-            return false;
-          }
-        }
-        return true;
-      });
+  Result<tools::HttpResponse> result = http_.Stream(http_request, [&](std::string_view chunk) {
+    events.clear();
+    if (Status s = parser.Feed(chunk, events); !s) {
+      stream_failure = Fail(ErrorCode::kProtocol, fmt::format("{}: {}", p, s.message()));
+      return false;
+    }
+    for (const tools::SseEvent& event : events) {
+      if (Status s = decoder->OnEvent(event, on_text); !s) {
+        stream_failure = s.failure();
+        return false;
+      }
+    }
+    return true;
+  });
   if (stream_failure) {
     out.failure = *stream_failure;
     out.failure.message += CutOffNote(emitted);
@@ -102,15 +100,15 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
     return out;
   }
   if (!result) {
-    out.failure = Fail(result.code(), fmt::format("{}: {}{}", p, result.message(),
-                                                  CutOffNote(emitted)));
+    out.failure =
+        Fail(result.code(), fmt::format("{}: {}{}", p, result.message(), CutOffNote(emitted)));
     out.retryable = !emitted && tools::ShouldRetry(result.code());
     return out;
   }
   if (result->status >= 400) return FromHttpError(*result, model);
   if (Status s = parser.Finish(); !s) {
-    out.failure = Fail(ErrorCode::kProtocol,
-                       fmt::format("{}: {}{}", p, s.message(), CutOffNote(emitted)));
+    out.failure =
+        Fail(ErrorCode::kProtocol, fmt::format("{}: {}{}", p, s.message(), CutOffNote(emitted)));
     return out;
   }
   Result<Response> response = decoder->Finish();
@@ -123,8 +121,8 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
   return out;
 }
 
-Result<Response> WireProvider::Complete(
-    const LlmRequest& request, const std::function<void(std::string_view)>& on_delta) {
+Result<Response> WireProvider::Complete(const LlmRequest& request,
+                                        const std::function<void(std::string_view)>& on_delta) {
   LlmRequest filled = request;
   if (filled.model.empty()) filled.model = options_.model;
   tools::HttpRequest http_request;
@@ -143,8 +141,8 @@ Result<Response> WireProvider::Complete(
     if (attempt.response) return std::move(*attempt.response);
     Failure failure = std::move(attempt.failure);
     if (attempt.retryable && tried < max_attempts) {
-      Result<std::chrono::milliseconds> delay = tools::RetryDelay(
-          options_.retry, tried - 1, attempt.headers, rng_, clock_.Now(), host);
+      Result<std::chrono::milliseconds> delay =
+          tools::RetryDelay(options_.retry, tried - 1, attempt.headers, rng_, clock_.Now(), host);
       if (delay) {
         clock_.Sleep(*delay);
         continue;

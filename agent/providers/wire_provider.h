@@ -51,9 +51,8 @@ class WireProvider : public LlmProvider {
   // `http` and `clock` are borrowed and must outlive the provider.
   WireProvider(ProviderOptions options, tools::HttpClient& http, Clock& clock);
 
-  Result<Response> Complete(
-      const LlmRequest& request,
-      const std::function<void(std::string_view text_delta)>& on_delta) final;
+  Result<Response> Complete(const LlmRequest& request,
+                            const std::function<void(std::string_view text_delta)>& on_delta) final;
 
   const ProviderOptions& options() const { return options_; }
 

@@ -42,15 +42,16 @@ Json ArgumentsObject(const std::string& arguments) {
 }
 
 FakeResponse AnthropicError(int status, const std::string& type, const std::string& message) {
-  return FakeResponse::Json(status, Dump(Json{{"type", "error"},
-                                              {"error", {{"type", type}, {"message", message}}}}));
+  return FakeResponse::Json(
+      status, Dump(Json{{"type", "error"}, {"error", {{"type", type}, {"message", message}}}}));
 }
 
 FakeResponse OpenAiError(int status, const std::string& type, const Json& code,
                          const std::string& message) {
   return FakeResponse::Json(
-      status, Dump(Json{{"error",
-                         {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}));
+      status,
+      Dump(Json{
+          {"error", {{"message", message}, {"type", type}, {"param", nullptr}, {"code", code}}}}));
 }
 
 // One SSE frame per event; `index_of_first_text` gets the position of the first text delta.
@@ -92,26 +93,26 @@ FakeResponse AnthropicStream(const FakeTurn& t, const std::string& model, std::s
   SsePlan plan;
   Json start_usage = AnthropicUsage(t.usage);
   start_usage["output_tokens"] = 1;
-  plan.Add(SseFrame("message_start",
-                    Dump(Json{{"type", "message_start"},
-                              {"message",
-                               {{"id", fmt::format("msg_fake_{}", n)},
-                                {"type", "message"},
-                                {"role", "assistant"},
-                                {"model", model},
-                                {"content", Json::array()},
-                                {"stop_reason", nullptr},
-                                {"stop_sequence", nullptr},
-                                {"usage", start_usage}}}})));
+  plan.Add(SseFrame("message_start", Dump(Json{{"type", "message_start"},
+                                               {"message",
+                                                {{"id", fmt::format("msg_fake_{}", n)},
+                                                 {"type", "message"},
+                                                 {"role", "assistant"},
+                                                 {"model", model},
+                                                 {"content", Json::array()},
+                                                 {"stop_reason", nullptr},
+                                                 {"stop_sequence", nullptr},
+                                                 {"usage", start_usage}}}})));
   if (t.fault == LlmFault::kUnknownEvent) {
     plan.Add(SseFrame("future_event", R"({"type":"future_event","detail":{"x":1}})"));
   }
   if (t.fault == LlmFault::kMalformedJson) {
-    plan.Add(SseFrame("content_block_start", R"({"type":"content_block_start","index":0,"content_)"));
+    plan.Add(
+        SseFrame("content_block_start", R"({"type":"content_block_start","index":0,"content_)"));
   }
   if (t.fault == LlmFault::kStreamError) {
-    plan.Add(SseFrame("error",
-                      R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
+    plan.Add(SseFrame(
+        "error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})"));
     return FakeResponse::Sse(std::move(plan.pieces));
   }
   plan.Add(SseFrame("ping", R"({"type": "ping"})"));
@@ -133,38 +134,39 @@ FakeResponse AnthropicStream(const FakeTurn& t, const std::string& model, std::s
     ++index;
   }
   if (t.fault == LlmFault::kUnknownBlock) {
-    plan.Add(SseFrame("content_block_start",
-                      Dump(Json{{"type", "content_block_start"},
-                                {"index", index},
-                                {"content_block", {{"type", "future_block"}}}})));
+    plan.Add(
+        SseFrame("content_block_start", Dump(Json{{"type", "content_block_start"},
+                                                  {"index", index},
+                                                  {"content_block", {{"type", "future_block"}}}})));
     plan.Add(SseFrame("content_block_stop",
                       Dump(Json{{"type", "content_block_stop"}, {"index", index}})));
     ++index;
   }
   for (const auto& call : t.tool_calls) {
-    plan.Add(SseFrame("content_block_start",
-                      Dump(Json{{"type", "content_block_start"},
-                                {"index", index},
-                                {"content_block",
-                                 {{"type", "tool_use"},
-                                  {"id", call.id},
-                                  {"name", call.name},
-                                  {"input", Json::object()}}}})));
+    plan.Add(SseFrame("content_block_start", Dump(Json{{"type", "content_block_start"},
+                                                       {"index", index},
+                                                       {"content_block",
+                                                        {{"type", "tool_use"},
+                                                         {"id", call.id},
+                                                         {"name", call.name},
+                                                         {"input", Json::object()}}}})));
     auto [a, b] = Halves(call.arguments);
     for (const auto& part : {a, b}) {
-      plan.Add(SseFrame("content_block_delta",
-                        Dump(Json{{"type", "content_block_delta"},
-                                  {"index", index},
-                                  {"delta", {{"type", "input_json_delta"}, {"partial_json", part}}}})));
+      plan.Add(
+          SseFrame("content_block_delta",
+                   Dump(Json{{"type", "content_block_delta"},
+                             {"index", index},
+                             {"delta", {{"type", "input_json_delta"}, {"partial_json", part}}}})));
     }
     plan.Add(SseFrame("content_block_stop",
                       Dump(Json{{"type", "content_block_stop"}, {"index", index}})));
     ++index;
   }
-  plan.Add(SseFrame("message_delta",
-                    Dump(Json{{"type", "message_delta"},
-                              {"delta", {{"stop_reason", AnthropicStop(t)}, {"stop_sequence", nullptr}}},
-                              {"usage", {{"output_tokens", t.usage.output}}}})));
+  plan.Add(
+      SseFrame("message_delta",
+               Dump(Json{{"type", "message_delta"},
+                         {"delta", {{"stop_reason", AnthropicStop(t)}, {"stop_sequence", nullptr}}},
+                         {"usage", {{"output_tokens", t.usage.output}}}})));
   plan.Add(SseFrame("message_stop", R"({"type":"message_stop"})"));
   if (t.fault == LlmFault::kTruncatedStream) {
     std::size_t keep = std::max<std::size_t>(plan.pieces.size() / 2, 1);
@@ -224,31 +226,40 @@ FakeResponse OpenAiStream(const FakeTurn& t, const std::string& model, std::size
     return SseFrame("", Dump(c));
   };
   auto delta = [&](Json d, Json finish = nullptr) {
-    return chunk(Json::array({Json{{"index", 0}, {"delta", std::move(d)}, {"finish_reason", finish}}}));
+    return chunk(
+        Json::array({Json{{"index", 0}, {"delta", std::move(d)}, {"finish_reason", finish}}}));
   };
   plan.Add(delta(Json{{"role", "assistant"}, {"content", ""}}));
   if (t.fault == LlmFault::kUnknownEvent) {
     plan.Add(SseFrame("", R"({"object":"future.event","id":"x","detail":{"y":2}})"));
   }
-  if (t.fault == LlmFault::kMalformedJson) plan.Add(SseFrame("", R"({"id":"chatcmpl","choices":[{"ind)"));
+  if (t.fault == LlmFault::kMalformedJson)
+    plan.Add(SseFrame("", R"({"id":"chatcmpl","choices":[{"ind)"));
   if (t.fault == LlmFault::kStreamError) {
-    plan.Add(SseFrame("", R"({"error":{"message":"The engine is currently overloaded","type":"server_error","param":null,"code":null}})"));
+    plan.Add(SseFrame(
+        "",
+        R"({"error":{"message":"The engine is currently overloaded","type":"server_error","param":null,"code":null}})"));
     return FakeResponse::Sse(std::move(plan.pieces));
   }
   for (const auto& piece : t.text) plan.Add(delta(Json{{"content", piece}}), true);
   // Calls are started in order, then their arguments interleaved, so assembly must go by index.
   for (std::size_t i = 0; i < t.tool_calls.size(); ++i) {
     const auto& call = t.tool_calls[i];
-    plan.Add(delta(Json{{"tool_calls", Json::array({Json{{"index", i},
-                                                         {"id", call.id},
-                                                         {"type", "function"},
-                                                         {"function", {{"name", call.name}, {"arguments", ""}}}}})}}));
+    plan.Add(
+        delta(Json{{"tool_calls",
+                    Json::array({Json{{"index", i},
+                                      {"id", call.id},
+                                      {"type", "function"},
+                                      {"function", {{"name", call.name}, {"arguments", ""}}}}})}}));
   }
   for (int half = 0; half < 2; ++half) {
     for (std::size_t i = 0; i < t.tool_calls.size(); ++i) {
       auto parts = Halves(t.tool_calls[i].arguments);
-      plan.Add(delta(Json{{"tool_calls", Json::array({Json{{"index", i},
-                                                           {"function", {{"arguments", half == 0 ? parts.first : parts.second}}}}})}}));
+      plan.Add(delta(Json{
+          {"tool_calls",
+           Json::array(
+               {Json{{"index", i},
+                     {"function", {{"arguments", half == 0 ? parts.first : parts.second}}}}})}}));
     }
   }
   plan.Add(delta(Json::object(), OpenAiStop(t)));
@@ -397,7 +408,8 @@ FakeResponse FakeLlm::Handle(Protocol protocol, const RecordedRequest& request) 
       !why.empty()) {
     return reject(why);
   }
-  if (next_ >= script_.size()) return reject(fmt::format("fake llm: the script has no turn {}", next_ + 1));
+  if (next_ >= script_.size())
+    return reject(fmt::format("fake llm: the script has no turn {}", next_ + 1));
   const FakeTurn turn = script_[next_];
   const std::size_t n = ++next_;
   const std::string model = turn.model.empty() ? body.value("model", "") : turn.model;

@@ -23,10 +23,9 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "agent/message.h"
 #include "tests/support/fake_http_server.h"
@@ -35,23 +34,23 @@ namespace intern::testing {
 
 enum class LlmFault {
   kNone,
-  kStall,           // read the request, then say nothing (the client's first-byte deadline)
-  kReset,           // read the request, then reset the connection
-  kRateLimited,     // 429 rate_limit_error with retry-after: FakeTurn::retry_after
-  kServerError,     // 500 api_error / server_error
-  kOverloaded,      // 529 overloaded_error (Anthropic) / 503 "overloaded" server_error (OpenAI)
-  kMalformedJson,   // stream: an event whose data is cut JSON; one-shot: a 200 body that is not JSON
-  kTruncatedStream, // stream: the body ends cleanly halfway, without message_stop / [DONE] or a
-                    // finish_reason; one-shot: the JSON document cut in half
-  kUnknownEvent,    // stream: an extra well-formed event of an unknown type after the start;
-                    // one-shot: an extra unknown top-level field (both must be ignored)
-  kUnknownBlock,    // Anthropic only: a content block of type "future_block" after the text
-  kStreamError,     // stream: an overloaded error event after the start, then the end;
-                    // one-shot: as kOverloaded
-  kResetMidStream,  // the answer up to and including the first text piece, then a reset
-  kStallMidStream,  // the answer up to and including the first text piece, then silence
-  kContextLength,   // 400 with the vendor's context-window error body
-  kUnauthorized,    // 401 in the vendor's shape, its message echoing the key the request carried
+  kStall,          // read the request, then say nothing (the client's first-byte deadline)
+  kReset,          // read the request, then reset the connection
+  kRateLimited,    // 429 rate_limit_error with retry-after: FakeTurn::retry_after
+  kServerError,    // 500 api_error / server_error
+  kOverloaded,     // 529 overloaded_error (Anthropic) / 503 "overloaded" server_error (OpenAI)
+  kMalformedJson,  // stream: an event whose data is cut JSON; one-shot: a 200 body that is not JSON
+  kTruncatedStream,  // stream: the body ends cleanly halfway, without message_stop / [DONE] or a
+                     // finish_reason; one-shot: the JSON document cut in half
+  kUnknownEvent,     // stream: an extra well-formed event of an unknown type after the start;
+                     // one-shot: an extra unknown top-level field (both must be ignored)
+  kUnknownBlock,     // Anthropic only: a content block of type "future_block" after the text
+  kStreamError,      // stream: an overloaded error event after the start, then the end;
+                     // one-shot: as kOverloaded
+  kResetMidStream,   // the answer up to and including the first text piece, then a reset
+  kStallMidStream,   // the answer up to and including the first text piece, then silence
+  kContextLength,    // 400 with the vendor's context-window error body
+  kUnauthorized,     // 401 in the vendor's shape, its message echoing the key the request carried
 };
 
 struct FakeToolCall {
@@ -61,15 +60,15 @@ struct FakeToolCall {
 };
 
 struct FakeTurn {
-  std::vector<std::string> text;       // pieces of the answer text; each is one streamed delta
+  std::vector<std::string> text;  // pieces of the answer text; each is one streamed delta
   std::vector<FakeToolCall> tool_calls;
-  agent::Usage usage;                  // OpenAI: cache_write must be 0 (not representable)
-  std::string stop_reason;             // wire value; "": tool_use / tool_calls when there are
-                                       // tool calls, else end_turn / stop
+  agent::Usage usage;       // OpenAI: cache_write must be 0 (not representable)
+  std::string stop_reason;  // wire value; "": tool_use / tool_calls when there are
+                            // tool calls, else end_turn / stop
   LlmFault fault = LlmFault::kNone;
-  std::string retry_after = "1";       // kRateLimited: the retry-after header ("" = none)
-  std::string retry_after_ms;          // kRateLimited: a retry-after-ms header when not empty
-  std::string model;                   // the model the answer names; "": the request's model
+  std::string retry_after = "1";  // kRateLimited: the retry-after header ("" = none)
+  std::string retry_after_ms;     // kRateLimited: a retry-after-ms header when not empty
+  std::string model;              // the model the answer names; "": the request's model
 
   static FakeTurn Say(std::vector<std::string> pieces, agent::Usage usage = {});
   static FakeTurn Call(std::vector<FakeToolCall> calls, std::vector<std::string> pieces = {},

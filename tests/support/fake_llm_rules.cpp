@@ -81,7 +81,8 @@ std::string CheckAnthropicRequest(const Json& body) {
     return "messages: at least one message is required";
   }
   const Json& messages = body["messages"];
-  if (messages[0].value("role", "") != "user") return "messages: the first message must use the user role";
+  if (messages[0].value("role", "") != "user")
+    return "messages: the first message must use the user role";
   std::set<std::string> open_calls;  // tool_use ids of the previous assistant message
   for (std::size_t i = 0; i < messages.size(); ++i) {
     const Json& m = messages[i];
@@ -105,7 +106,8 @@ std::string CheckAnthropicRequest(const Json& body) {
         std::string type = b.is_object() ? b.value("type", "") : "";
         std::string where = fmt::format("messages.{}.content.{}", i, k);
         if (type == "text") {
-          if (!IsNonEmptyString(b, "text")) return where + ": text content blocks must be non-empty";
+          if (!IsNonEmptyString(b, "text"))
+            return where + ": text content blocks must be non-empty";
           seen_other = true;
         } else if (type == "tool_use") {
           if (role != "assistant") return where + ": tool_use blocks belong to assistant messages";
@@ -124,10 +126,11 @@ std::string CheckAnthropicRequest(const Json& body) {
           }
           std::string id = b.value("tool_use_id", "");
           if (!open_calls.count(id)) {
-            return fmt::format("{}: unexpected `tool_use_id` found in `tool_result` blocks: {}. "
-                               "Each `tool_result` block must have a corresponding `tool_use` "
-                               "block in the previous message.",
-                               where, id);
+            return fmt::format(
+                "{}: unexpected `tool_use_id` found in `tool_result` blocks: {}. "
+                "Each `tool_result` block must have a corresponding `tool_use` "
+                "block in the previous message.",
+                where, id);
           }
           if (b.contains("content") && !b["content"].is_string() && !b["content"].is_array()) {
             return where + ".content: must be a string or an array";
@@ -142,9 +145,10 @@ std::string CheckAnthropicRequest(const Json& body) {
     }
     for (const auto& id : open_calls) {
       if (!answered.count(id)) {
-        return fmt::format("messages.{}: `tool_use` ids were found without `tool_result` blocks "
-                           "immediately after: {}",
-                           i, id);
+        return fmt::format(
+            "messages.{}: `tool_use` ids were found without `tool_result` blocks "
+            "immediately after: {}",
+            i, id);
       }
     }
     open_calls = calls;
@@ -158,7 +162,8 @@ std::string CheckAnthropicRequest(const Json& body) {
 std::string CheckOpenAiRequest(const Json& body) {
   if (!body.is_object()) return "request body must be a JSON object";
   if (!IsNonEmptyString(body, "model")) return "you must provide a model parameter";
-  bool stream = body.contains("stream") && body["stream"].is_boolean() && body["stream"].get<bool>();
+  bool stream =
+      body.contains("stream") && body["stream"].is_boolean() && body["stream"].get<bool>();
   if (body.contains("stream_options") && !stream) {
     return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
   }
@@ -200,7 +205,8 @@ std::string CheckOpenAiRequest(const Json& body) {
     if (role != "tool" && !open_calls.empty()) {
       return "An assistant message with 'tool_calls' must be followed by tool messages "
              "responding to each 'tool_call_id'. The following tool_call_ids did not have "
-             "response messages: " + *open_calls.begin();
+             "response messages: " +
+             *open_calls.begin();
     }
     if (role == "system" || role == "developer" || role == "user") {
       if (!m.contains("content") || !m["content"].is_string()) {
@@ -224,8 +230,9 @@ std::string CheckOpenAiRequest(const Json& body) {
           if (!IsNonEmptyString(c, "id") || c.value("type", "") != "function" ||
               !IsNonEmptyString(f, "name") || !f.contains("arguments") ||
               !f["arguments"].is_string()) {
-            return where + ".tool_calls: each needs id, type \"function\", function.name and "
-                           "function.arguments (a string)";
+            return where +
+                   ".tool_calls: each needs id, type \"function\", function.name and "
+                   "function.arguments (a string)";
           }
           open_calls.insert(c["id"].get<std::string>());
           known_calls.insert(c["id"].get<std::string>());

@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
@@ -45,7 +43,8 @@ TEST_CASE("anthropic provider feeds tool results back and marks the cache breakp
   Result<Response> first = h.Complete(request);
   REQUIRE(first.ok());
   request.messages.push_back(first->message);
-  request.messages.push_back(Message::ToolResults({ToolResultBlock{"toolu_1", "three hits", false}}));
+  request.messages.push_back(
+      Message::ToolResults({ToolResultBlock{"toolu_1", "three hits", false}}));
   REQUIRE(h.Complete(request).ok());
   CHECK(h.llm.rejections().empty());
 
@@ -108,8 +107,9 @@ TEST_CASE("anthropic provider fails on an unknown content block type, streamed o
   CHECK(r.code() == ErrorCode::kProtocol);
   std::string expected = "anthropic: unknown content block type \"future_block\"";
   if (stream) {
-    expected += " (the answer was cut off after part of it was shown; not retried, so no text is "
-                "repeated)";
+    expected +=
+        " (the answer was cut off after part of it was shown; not retried, so no text is "
+        "repeated)";
   }
   CHECK(r.message() == expected);
   CHECK(h.llm.turns_served() == 1);

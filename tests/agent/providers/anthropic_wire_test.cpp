@@ -1,11 +1,10 @@
+#include "agent/providers/anthropic_wire.h"
+
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
-#include "agent/providers/anthropic_wire.h"
 #include "tests/support/fake_llm.h"
 
 namespace intern::agent {
@@ -76,8 +75,9 @@ TEST_CASE("anthropic request: tool results go back first in one user turn after 
 TEST_CASE("anthropic request: prompt caching marks system, the last tool and the rolling tail") {
   json body = Body(ToolRound(), {1000, true, true});
   json ephemeral = json::parse(R"({"type":"ephemeral"})");
-  CHECK(body["system"] == json::parse(
-                              R"([{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}])"));
+  CHECK(
+      body["system"] ==
+      json::parse(R"([{"type":"text","text":"Be brief.","cache_control":{"type":"ephemeral"}}])"));
   CHECK_FALSE(body["tools"][0].contains("cache_control"));
   CHECK(body["tools"][1]["cache_control"] == ephemeral);
   const json& tail = body["messages"].back()["content"];
@@ -140,8 +140,8 @@ TEST_CASE("anthropic answer: text and tool_use blocks with usage exactly as repo
 }
 
 TEST_CASE("anthropic answer: an unknown content block type is a protocol error") {
-  Result<Response> r = anthropic::ParseResponse(
-      R"({"type":"message","content":[{"type":"hologram"}],"usage":{}})");
+  Result<Response> r =
+      anthropic::ParseResponse(R"({"type":"message","content":[{"type":"hologram"}],"usage":{}})");
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kProtocol);
   CHECK(r.message() == "anthropic: unknown content block type \"hologram\"");
@@ -178,22 +178,24 @@ TEST_CASE("anthropic context-length errors are recognised from the error body") 
 TEST_CASE("anthropic stream: input_json_delta pieces assemble into the tool input") {
   anthropic::StreamDecoderImpl d;
   std::string text;
-  auto statuses = FeedAll(d, {
-      R"({"type":"message_start","message":{"model":"claude-x","usage":{"input_tokens":5,"cache_read_input_tokens":9,"cache_creation_input_tokens":3,"output_tokens":1}}})",
-      R"({"type":"ping"})",
-      R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})",
-      R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}})",
-      R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"lo"}})",
-      R"({"type":"content_block_stop","index":0})",
-      R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"tu","name":"s","input":{}}})",
-      R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}})",
-      R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"q\": \"ab"}})",
-      R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"c\"}"}})",
-      R"({"type":"content_block_stop","index":1})",
-      R"({"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"tv","name":"t","input":{}}})",
-      R"({"type":"content_block_stop","index":2})",
-      R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":42}})",
-      R"({"type":"message_stop"})"}, &text);
+  auto statuses = FeedAll(
+      d,
+      {R"({"type":"message_start","message":{"model":"claude-x","usage":{"input_tokens":5,"cache_read_input_tokens":9,"cache_creation_input_tokens":3,"output_tokens":1}}})",
+       R"({"type":"ping"})",
+       R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})",
+       R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}})",
+       R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"lo"}})",
+       R"({"type":"content_block_stop","index":0})",
+       R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"tu","name":"s","input":{}}})",
+       R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}})",
+       R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"q\": \"ab"}})",
+       R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"c\"}"}})",
+       R"({"type":"content_block_stop","index":1})",
+       R"({"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"tv","name":"t","input":{}}})",
+       R"({"type":"content_block_stop","index":2})",
+       R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":42}})",
+       R"({"type":"message_stop"})"},
+      &text);
   for (const auto& s : statuses) CHECK(s.ok());
   CHECK(text == "Hello");
   Result<Response> r = d.Finish();
@@ -209,15 +211,16 @@ TEST_CASE("anthropic stream: input_json_delta pieces assemble into the tool inpu
 TEST_CASE("anthropic stream: unknown events are ignored, unknown blocks and deltas are not") {
   anthropic::StreamDecoderImpl d;
   std::string text;
-  auto statuses = FeedAll(d, {
-      R"({"type":"message_start","message":{"model":"m","usage":{}}})",
-      R"({"type":"future_event","anything":[1,2]})",
-      R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})",
-      R"({"type":"content_block_delta","index":0,"delta":{"type":"sparkle_delta"}})",
-      R"({"type":"content_block_start","index":1,"content_block":{"type":"hologram"}})",
-      R"({"type":"content_block_delta","index":7,"delta":{"type":"text_delta","text":"x"}})",
-      R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}})",
-      R"(not json)"}, &text);
+  auto statuses = FeedAll(
+      d,
+      {R"({"type":"message_start","message":{"model":"m","usage":{}}})",
+       R"({"type":"future_event","anything":[1,2]})",
+       R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})",
+       R"({"type":"content_block_delta","index":0,"delta":{"type":"sparkle_delta"}})",
+       R"({"type":"content_block_start","index":1,"content_block":{"type":"hologram"}})",
+       R"({"type":"content_block_delta","index":7,"delta":{"type":"text_delta","text":"x"}})",
+       R"({"type":"content_block_delta","delta":{"type":"text_delta","text":"x"}})", R"(not json)"},
+      &text);
   REQUIRE(statuses.size() == 8);
   CHECK(statuses[1].ok());
   CHECK(statuses[3].message() == "anthropic: unexpected delta type \"sparkle_delta\" for block 0");
@@ -232,7 +235,8 @@ TEST_CASE("anthropic stream: unknown events are ignored, unknown blocks and delt
 TEST_CASE("anthropic stream: content before message_start and a missing message_stop fail") {
   anthropic::StreamDecoderImpl early;
   std::string text;
-  auto s = FeedAll(early, {R"({"type":"content_block_start","index":0,"content_block":{"type":"text"}})"},
+  auto s = FeedAll(early,
+                   {R"({"type":"content_block_start","index":0,"content_block":{"type":"text"}})"},
                    &text);
   CHECK(s[0].message() == "anthropic: a \"content_block_start\" event came before message_start");
   CHECK(early.Finish().message() ==
@@ -247,10 +251,12 @@ TEST_CASE("anthropic stream: content before message_start and a missing message_
 TEST_CASE("anthropic stream: an error event becomes the failure it reports") {
   anthropic::StreamDecoderImpl d;
   std::string text;
-  auto s = FeedAll(d, {R"({"type":"message_start","message":{}})",
-                       R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})",
-                       R"({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 5 > 4"}})"},
-                   &text);
+  auto s = FeedAll(
+      d,
+      {R"({"type":"message_start","message":{}})",
+       R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})",
+       R"({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 5 > 4"}})"},
+      &text);
   CHECK(s[1].code() == ErrorCode::kServer);
   CHECK(s[1].message() == "anthropic: the stream reported overloaded_error: Overloaded");
   CHECK(s[2].code() == ErrorCode::kContextLength);

@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "agent/providers/factory.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "agent/providers/factory.h"
 #include "tests/agent/providers/provider_harness.h"
 #include "tools/http/url.h"
 
@@ -59,7 +59,7 @@ TEST_CASE("factory: options come from the provider's config section and http.*")
 
 TEST_CASE("factory: an unknown provider name lists the valid ones") {
   config::Config c;
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(LoopbackOptions());
   FakeClock clock;
   Result<std::unique_ptr<LlmProvider>> p = MakeProvider(c, "gemini", "", http, clock);
   REQUIRE_FALSE(p.ok());
@@ -69,19 +69,20 @@ TEST_CASE("factory: an unknown provider name lists the valid ones") {
 
 TEST_CASE("factory: the offline researcher is not an LLM provider here yet") {
   config::Config c;
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(LoopbackOptions());
   FakeClock clock;
   std::string name = GENERATE("", "offline");
   Result<std::unique_ptr<LlmProvider>> p = MakeProvider(c, name, "", http, clock);
   REQUIRE_FALSE(p.ok());
   CHECK(p.code() == ErrorCode::kUnavailable);
-  CHECK(p.message() == "the offline researcher is not available as an LLM provider yet: set "
-                       "providers.default to \"anthropic\" or \"openai\"");
+  CHECK(p.message() ==
+        "the offline researcher is not available as an LLM provider yet: set "
+        "providers.default to \"anthropic\" or \"openai\"");
 }
 
 TEST_CASE("factory: a missing key names the env var; local OpenAI-compatible servers need none") {
   config::Config c;
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(LoopbackOptions());
   FakeClock clock;
   CHECK(MakeProvider(c, "anthropic", "", http, clock).message() ==
         "anthropic needs an API key: set ANTHROPIC_API_KEY");
@@ -95,12 +96,13 @@ TEST_CASE("factory: a fallback entry that is not provider:model is named") {
   config::Config c;
   c.providers.anthropic.api_key = "k";
   c.providers.fallback = {"openai"};
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(LoopbackOptions());
   FakeClock clock;
   Result<std::unique_ptr<LlmProvider>> p = MakeProvider(c, "anthropic", "", http, clock);
   CHECK(p.code() == ErrorCode::kInvalidArgument);
-  CHECK(p.message() == "providers.fallback: \"openai\" is not provider:model (e.g. "
-                       "\"openai:gpt-4.1\")");
+  CHECK(p.message() ==
+        "providers.fallback: \"openai\" is not provider:model (e.g. "
+        "\"openai:gpt-4.1\")");
   c.providers.fallback = {"mistral:large"};
   CHECK(MakeProvider(c, "anthropic", "", http, clock).message() ==
         "providers.fallback: \"mistral:large\": unknown provider \"mistral\": choose one of "
@@ -123,12 +125,14 @@ TEST_CASE("factory: credentials are registered per host, the key only for its ow
   CHECK(store.HintFor(*anthropic) == "ANTHROPIC_API_KEY");
 }
 
-TEST_CASE("factory: the fallback chain answers from the next provider when the first is overloaded") {
-  intern::testing::FakeLlm llm({FakeTurn::Fault(LlmFault::kOverloaded), FakeTurn::Say({"from openai"})},
-                               intern::testing::FakeLlmOptions{kSecret});
+TEST_CASE(
+    "factory: the fallback chain answers from the next provider when the first is overloaded") {
+  intern::testing::FakeLlm llm(
+      {FakeTurn::Fault(LlmFault::kOverloaded), FakeTurn::Say({"from openai"})},
+      intern::testing::FakeLlmOptions{kSecret});
   config::Config c = FakeConfig(llm);
   c.providers.fallback = {"openai:gpt-fallback"};
-  tools::HttpClientOptions http_options;
+  tools::HttpClientOptions http_options = LoopbackOptions();
   AddProviderCredentials(c, http_options.credentials);
   tools::BeastHttpClient http(std::move(http_options));
   FakeClock clock;

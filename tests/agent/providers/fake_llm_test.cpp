@@ -1,13 +1,12 @@
 // Pins the scripted fake LLM itself: the API rules it enforces (so converter bugs show up as
 // 400s), and the wire shapes of its answers and faults.
 
+#include "tests/support/fake_llm.h"
+
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 
-#include "tests/support/fake_llm.h"
 #include "tools/http/beast_http_client.h"
 
 namespace intern::testing {
@@ -23,6 +22,12 @@ tools::HttpRequest Post(const std::string& url, const json& body, tools::HttpHea
   r.headers = std::move(headers);
   r.headers.emplace_back("content-type", "application/json");
   return r;
+}
+
+tools::HttpClientOptions Loopback() {
+  tools::HttpClientOptions options;
+  options.use_system_cas = false;  // plain http only; loading the CA store is slow
+  return options;
 }
 
 const tools::HttpHeaders kAnthropicHeaders = {{"anthropic-version", "2023-06-01"},
@@ -70,8 +75,9 @@ TEST_CASE("fake llm rule: tool_result blocks come first; text blocks are not emp
     {"role":"user","content":"hi"},
     {"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{}}]},
     {"role":"user","content":[{"type":"text","text":"a"},{"type":"tool_result","tool_use_id":"t1"}]}]})");
-  CHECK(CheckAnthropicRequest(late) ==
-        "messages.2.content.1: tool_result blocks must come first in the content of a user message");
+  CHECK(
+      CheckAnthropicRequest(late) ==
+      "messages.2.content.1: tool_result blocks must come first in the content of a user message");
   json empty = json::parse(R"({"model":"m","max_tokens":5,"messages":[
     {"role":"user","content":[{"type":"text","text":""}]}]})");
   CHECK(CheckAnthropicRequest(empty) ==
@@ -114,7 +120,7 @@ TEST_CASE("fake llm rule: OpenAI stream_options only with stream; null content n
 
 TEST_CASE("fake llm answers a rule-breaking request 400 without consuming a turn") {
   FakeLlm llm({FakeTurn::Say({"hello"})}, FakeLlmOptions{"k1"});
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(Loopback());
   Result<tools::HttpResponse> r =
       http.Send(Post(llm.url() + "/v1/messages", AnthropicBody(false), {{"x-api-key", "k1"}}));
   REQUIRE(r.ok());
@@ -133,10 +139,9 @@ TEST_CASE("fake llm answers a rule-breaking request 400 without consuming a turn
 
 TEST_CASE("fake llm answers 400 once the script is exhausted, 401 for a wrong key") {
   FakeLlm llm({}, FakeLlmOptions{"k1"});
-  tools::BeastHttpClient http({});
-  Result<tools::HttpResponse> r =
-      http.Send(Post(llm.openai_base_url() + "/chat/completions", OpenAiBody(false, false),
-                     kOpenAiHeaders));
+  tools::BeastHttpClient http(Loopback());
+  Result<tools::HttpResponse> r = http.Send(
+      Post(llm.openai_base_url() + "/chat/completions", OpenAiBody(false, false), kOpenAiHeaders));
   REQUIRE(r.ok());
   CHECK(r->status == 400);
   CHECK(json::parse(r->body)["error"]["message"] == "fake llm: the script has no turn 1");
@@ -153,7 +158,7 @@ TEST_CASE("fake llm answers 400 once the script is exhausted, 401 for a wrong ke
 TEST_CASE("fake llm streams Anthropic events in protocol order") {
   FakeTurn t = FakeTurn::Call({FakeToolCall{"tu", "f", R"({"a":1})"}}, {"Hi"}, {1, 2, 3, 4});
   FakeLlm llm({t});
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(Loopback());
   std::string body;
   Result<tools::HttpResponse> r = http.Stream(
       Post(llm.url() + "/v1/messages", AnthropicBody(true), {{"anthropic-version", "2023-06-01"}}),
@@ -168,26 +173,27 @@ TEST_CASE("fake llm streams Anthropic events in protocol order") {
        pos = body.find("event: ", pos + 1)) {
     names.push_back(body.substr(pos + 7, body.find('\n', pos) - pos - 7));
   }
-  CHECK(names == std::vector<std::string>{"message_start", "ping", "content_block_start",
-                                          "content_block_delta", "content_block_stop",
-                                          "content_block_start", "content_block_delta",
-                                          "content_block_delta", "content_block_stop",
-                                          "message_delta", "message_stop"});
-  CHECK(body.find(R"("usage":{"cache_creation_input_tokens":4,"cache_read_input_tokens":3,"input_tokens":1,"output_tokens":1})") !=
-        std::string::npos);
+  CHECK(names == std::vector<std::string>{
+                     "message_start", "ping", "content_block_start", "content_block_delta",
+                     "content_block_stop", "content_block_start", "content_block_delta",
+                     "content_block_delta", "content_block_stop", "message_delta", "message_stop"});
+  CHECK(
+      body.find(
+          R"("usage":{"cache_creation_input_tokens":4,"cache_read_input_tokens":3,"input_tokens":1,"output_tokens":1})") !=
+      std::string::npos);
 }
 
 TEST_CASE("fake llm sends the OpenAI usage chunk only when include_usage is asked for") {
   bool usage = GENERATE(true, false);
   FakeLlm llm({FakeTurn::Say({"Hi"}, {5, 6, 0, 0})});
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(Loopback());
   std::string body;
-  Result<tools::HttpResponse> r = http.Stream(
-      Post(llm.openai_base_url() + "/chat/completions", OpenAiBody(true, usage), {}),
-      [&](std::string_view chunk) {
-        body += chunk;
-        return true;
-      });
+  Result<tools::HttpResponse> r =
+      http.Stream(Post(llm.openai_base_url() + "/chat/completions", OpenAiBody(true, usage), {}),
+                  [&](std::string_view chunk) {
+                    body += chunk;
+                    return true;
+                  });
   REQUIRE(r.ok());
   CHECK((body.find(R"("completion_tokens":6)") != std::string::npos) == usage);
   CHECK(body.size() >= 14);
@@ -198,7 +204,7 @@ TEST_CASE("fake llm sends retry-after with a 429") {
   FakeTurn t = FakeTurn::Fault(LlmFault::kRateLimited);
   t.retry_after = "3";
   FakeLlm llm({t});
-  tools::BeastHttpClient http({});
+  tools::BeastHttpClient http(Loopback());
   Result<tools::HttpResponse> r =
       http.Send(Post(llm.url() + "/v1/messages", AnthropicBody(false), kAnthropicHeaders));
   REQUIRE(r.ok());

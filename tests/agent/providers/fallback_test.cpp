@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +51,8 @@ struct Chain {
     chain.push_back(
         {"openai", "gpt-x", std::make_unique<StubProvider>(std::move(second), &models)});
     provider = std::make_unique<FallbackProvider>(
-        std::move(chain), [this](const std::string& failed, const Failure& f, const std::string& next) {
+        std::move(chain),
+        [this](const std::string& failed, const Failure& f, const std::string& next) {
           notes.push_back(failed + " -> " + next + " (" + ErrorCodeName(f.code) + ")");
         });
   }
@@ -75,7 +75,8 @@ TEST_CASE("fallback: the first provider's answer is returned, labelled provider/
   CHECK(c.notes.empty());
 }
 
-TEST_CASE("fallback: a provider failure another provider could fix moves to the next with its model") {
+TEST_CASE(
+    "fallback: a provider failure another provider could fix moves to the next with its model") {
   ErrorCode code = GENERATE(ErrorCode::kServer, ErrorCode::kRateLimited, ErrorCode::kConnection,
                             ErrorCode::kTimeout, ErrorCode::kProtocol, ErrorCode::kUnavailable);
   CAPTURE(ErrorCodeName(code));
@@ -128,8 +129,9 @@ TEST_CASE("fallback: a stopping failure further down the chain says the chain st
   Result<Response> r = c.Run();
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kUnauthorized);
-  CHECK(r.message() == "the fallback chain stopped: anthropic:claude-x: anthropic: 529; "
-                       "openai:gpt-x: openai: check OPENAI_API_KEY");
+  CHECK(r.message() ==
+        "the fallback chain stopped: anthropic:claude-x: anthropic: 529; "
+        "openai:gpt-x: openai: check OPENAI_API_KEY");
 }
 
 TEST_CASE("fallback: an empty chain is a programming error") {

@@ -1,7 +1,5 @@
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

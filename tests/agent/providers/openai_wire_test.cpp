@@ -1,11 +1,10 @@
+#include "agent/providers/openai_wire.h"
+
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 
-#include "agent/providers/openai_wire.h"
 #include "tests/support/fake_llm.h"
 
 namespace intern::agent {
@@ -21,8 +20,8 @@ LlmRequest ToolRound() {
   assistant.role = Role::kAssistant;
   assistant.content = {ToolUseBlock{"call_1", "web_search", R"({"q":"x"})"},
                        ToolUseBlock{"call_2", "read_page", "not json"}};
-  Message results = Message::ToolResults(
-      {ToolResultBlock{"call_1", "found", false}, ToolResultBlock{"call_2", "bad arguments", true}});
+  Message results = Message::ToolResults({ToolResultBlock{"call_1", "found", false},
+                                          ToolResultBlock{"call_2", "bad arguments", true}});
   results.content.push_back(TextBlock{"Keep going."});
   r.messages = {Message::User("Start."), assistant, results};
   r.tools = {ToolSpec{"web_search", "Search", R"({"type":"object"})"},
@@ -127,7 +126,8 @@ TEST_CASE("openai answer: lenient about missing usage and null content") {
 }
 
 TEST_CASE("openai answer: no choices, not JSON, or an error object are failures") {
-  CHECK(openai::ParseResponse(R"({"choices":[]})").message() == "openai: the answer has no choices");
+  CHECK(openai::ParseResponse(R"({"choices":[]})").message() ==
+        "openai: the answer has no choices");
   CHECK(openai::ParseResponse("<html>").message() ==
         "openai: the answer is not a JSON object (6 bytes)");
   Result<Response> e = openai::ParseResponse(
@@ -154,17 +154,19 @@ TEST_CASE("openai context-length errors are recognised by code or by message") {
 TEST_CASE("openai stream: tool-call deltas are assembled by index, even interleaved") {
   openai::StreamDecoderImpl d;
   std::string text;
-  auto s = FeedAll(d, {
-      R"({"model":"gpt-x","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null})",
-      R"({"choices":[{"index":0,"delta":{"content":"Hel"}}]})",
-      R"({"choices":[{"index":0,"delta":{"content":"lo"}}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"c2","type":"function","function":{"name":"g","arguments":""}}]}}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\""}}]}}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{}"}}]}}]})",
-      R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":":1}"}}]}}]})",
-      R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})",
-      R"({"choices":[],"usage":{"prompt_tokens":50,"completion_tokens":9,"prompt_tokens_details":{"cached_tokens":10}}})",
-      "[DONE]"}, text);
+  auto s = FeedAll(
+      d,
+      {R"({"model":"gpt-x","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null})",
+       R"({"choices":[{"index":0,"delta":{"content":"Hel"}}]})",
+       R"({"choices":[{"index":0,"delta":{"content":"lo"}}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"c2","type":"function","function":{"name":"g","arguments":""}}]}}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c1","type":"function","function":{"name":"f","arguments":"{\"a\""}}]}}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"{}"}}]}}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":":1}"}}]}}]})",
+       R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})",
+       R"({"choices":[],"usage":{"prompt_tokens":50,"completion_tokens":9,"prompt_tokens_details":{"cached_tokens":10}}})",
+       "[DONE]"},
+      text);
   for (const auto& st : s) CHECK(st.ok());
   CHECK(text == "Hello");
   Result<Response> r = d.Finish();
@@ -180,11 +182,15 @@ TEST_CASE("openai stream: tool-call deltas are assembled by index, even interlea
 TEST_CASE("openai stream: unknown chunks and named events are ignored; bad data is not") {
   openai::StreamDecoderImpl d;
   std::string text;
-  auto named = FeedAll(d, {R"({"choices":[{"index":0,"delta":{"content":"no"}}]})"}, text, "future");
+  auto named =
+      FeedAll(d, {R"({"choices":[{"index":0,"delta":{"content":"no"}}]})"}, text, "future");
   CHECK(named[0].ok());
-  auto s = FeedAll(d, {R"({"object":"future.thing"})", R"({"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"arguments":"x"}}]}}]})",
-                       "{cut", R"({"error":{"message":"boom","type":"server_error"}})"},
-                   text);
+  auto s = FeedAll(
+      d,
+      {R"({"object":"future.thing"})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"function":{"arguments":"x"}}]}}]})",
+       "{cut", R"({"error":{"message":"boom","type":"server_error"}})"},
+      text);
   CHECK(s[0].ok());
   CHECK(s[1].message() == "openai: a streamed tool call has no index");
   CHECK(s[2].message() == "openai: the data of a stream event is not a JSON object");
@@ -196,8 +202,8 @@ TEST_CASE("openai stream: unknown chunks and named events are ignored; bad data 
 TEST_CASE("openai stream: a finish_reason without [DONE] is accepted, neither is truncation") {
   openai::StreamDecoderImpl finished;
   std::string text;
-  FeedAll(finished, {R"({"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]})"},
-          text);
+  FeedAll(finished,
+          {R"({"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]})"}, text);
   Result<Response> r = finished.Finish();
   REQUIRE(r.ok());
   CHECK(r->message == Message::Assistant("ok"));

@@ -4,7 +4,6 @@
 // stream, unknown event type, ...).
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -65,9 +64,9 @@ TEST_CASE("each provider runs a tool-calling conversation the same way streamed 
   CHECK(*first == ExpectedFirst(ModelOf(wire)));
 
   request.messages.push_back(first->message);
-  request.messages.push_back(Message::ToolResults(
-      {ToolResultBlock{"call_1", "A: 10 ms, B: 20 ms", false},
-       ToolResultBlock{"call_2", "fetch failed: HTTP 404", true}}));
+  request.messages.push_back(
+      Message::ToolResults({ToolResultBlock{"call_1", "A: 10 ms, B: 20 ms", false},
+                            ToolResultBlock{"call_2", "fetch failed: HTTP 404", true}}));
   Result<Response> second = h.Complete(request);
   REQUIRE(second.ok());
   CHECK(*second == ExpectedSecond(ModelOf(wire)));
@@ -76,7 +75,8 @@ TEST_CASE("each provider runs a tool-calling conversation the same way streamed 
     CHECK(h.deltas == std::vector<std::string>{"Let me ", "look that up.", "A is ", "faster; ",
                                                "B is cheaper."});
   } else {
-    CHECK(h.deltas == std::vector<std::string>{"Let me look that up.", "A is faster; B is cheaper."});
+    CHECK(h.deltas ==
+          std::vector<std::string>{"Let me look that up.", "A is faster; B is cheaper."});
   }
   CHECK(h.llm.rejections().empty());
   CHECK(h.llm.turns_served() == 2);
@@ -141,7 +141,8 @@ TEST_CASE("each provider gives up after max_attempts and says how often it tried
                          : "requests: Rate limit reached for requests";
   CHECK(r.message() == std::string(WireName(wire)) +
                            ": 127.0.0.1 kept rate-limiting the requests (HTTP 429): wait a while "
-                           "and try again (" + said + ") (after 3 attempts)");
+                           "and try again (" +
+                           said + ") (after 3 attempts)");
   CHECK(h.clock.sleeps() == std::vector<milliseconds>{milliseconds(2000), milliseconds(2000)});
   CHECK(h.llm.turns_served() == 3);
 }
@@ -197,7 +198,8 @@ TEST_CASE("each provider classifies malformed, truncated and unknown answers wit
     if (!stream) {
       CHECK(r.message().rfind(p + ": the answer is not a JSON object (", 0) == 0);
     } else if (wire == Wire::kAnthropic) {
-      CHECK(r.message() == "anthropic: the event stream ended before message_stop (truncated)" + note);
+      CHECK(r.message() ==
+            "anthropic: the event stream ended before message_stop (truncated)" + note);
     } else {
       CHECK(r.message() ==
             "openai: the event stream ended before a finish_reason and [DONE] (truncated)" + note);
@@ -218,14 +220,16 @@ TEST_CASE("each provider classifies malformed, truncated and unknown answers wit
     REQUIRE_FALSE(r.ok());
     CHECK(r.code() == ErrorCode::kContextLength);
     if (wire == Wire::kAnthropic) {
-      CHECK(r.message() == "anthropic: the request is longer than the context window of "
-                           "claude-test (HTTP 400) (invalid_request_error: prompt is too long: "
-                           "212345 tokens > 200000 maximum)");
+      CHECK(r.message() ==
+            "anthropic: the request is longer than the context window of "
+            "claude-test (HTTP 400) (invalid_request_error: prompt is too long: "
+            "212345 tokens > 200000 maximum)");
     } else {
-      CHECK(r.message() == "openai: the request is longer than the context window of gpt-test "
-                           "(HTTP 400) (invalid_request_error: This model's maximum context "
-                           "length is 128000 tokens. However, your messages resulted in 130000 "
-                           "tokens. Please reduce the length of the messages.)");
+      CHECK(r.message() ==
+            "openai: the request is longer than the context window of gpt-test "
+            "(HTTP 400) (invalid_request_error: This model's maximum context "
+            "length is 128000 tokens. However, your messages resulted in 130000 "
+            "tokens. Please reduce the length of the messages.)");
     }
     CHECK(h.llm.turns_served() == 1);
   }
@@ -240,8 +244,8 @@ TEST_CASE("each provider does not retry a stream that failed after showing text"
   Harness h(wire, true, {broken, SecondTurn()});
   Result<Response> r = h.Complete(BasicRequest());
   REQUIRE_FALSE(r.ok());
-  CHECK(r.code() == (fault == LlmFault::kResetMidStream ? ErrorCode::kConnection
-                                                        : ErrorCode::kTimeout));
+  CHECK(r.code() ==
+        (fault == LlmFault::kResetMidStream ? ErrorCode::kConnection : ErrorCode::kTimeout));
   INFO(r.message());
   CHECK(r.message().find("(the answer was cut off after part of it was shown; not retried, so "
                          "no text is repeated)") != std::string::npos);
@@ -285,12 +289,14 @@ TEST_CASE("each provider keeps a distinctive key out of every message and delta"
   int status_index = 0;
   const std::vector<int> statuses = {400, 401, 403, 404, 413, 422, 500};
   echo.OnPrefix("POST", "/", [&](const intern::testing::RecordedRequest& request) {
-    std::string key = request.Header("x-api-key").value_or(request.Header("Authorization").value_or(""));
+    std::string key =
+        request.Header("x-api-key").value_or(request.Header("Authorization").value_or(""));
     int status = statuses[static_cast<std::size_t>(status_index++) % statuses.size()];
     nlohmann::json body = {{"type", "error"},
-                           {"error", {{"type", "invalid_request_error"},
-                                      {"message", "the key " + key + " is not valid here"},
-                                      {"code", "bad_key " + key}}}};
+                           {"error",
+                            {{"type", "invalid_request_error"},
+                             {"message", "the key " + key + " is not valid here"},
+                             {"code", "bad_key " + key}}}};
     return intern::testing::FakeResponse::Json(status, body.dump());
   });
   Harness h(wire, stream, {});
@@ -304,8 +310,9 @@ TEST_CASE("each provider keeps a distinctive key out of every message and delta"
   }
   // The key reached the server (so the echo had something to leak)...
   REQUIRE_FALSE(echo.requests().empty());
-  std::string sent = echo.requests()[0].Header("x-api-key").value_or(
-      echo.requests()[0].Header("Authorization").value_or(""));
+  std::string sent = echo.requests()[0]
+                         .Header("x-api-key")
+                         .value_or(echo.requests()[0].Header("Authorization").value_or(""));
   CHECK(sent.find(kSecret) != std::string::npos);
   // ...and came back in no message.
   for (const auto& m : messages) {

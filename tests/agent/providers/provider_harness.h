@@ -17,6 +17,13 @@ namespace intern::agent::testing {
 
 inline constexpr const char* kSecret = "sk-test-Zq7vDISTINCTIVEkey93xw";
 
+// Client options for plain http on loopback: loading the system CA store costs tens of ms.
+inline tools::HttpClientOptions LoopbackOptions() {
+  tools::HttpClientOptions options;
+  options.use_system_cas = false;
+  return options;
+}
+
 enum class Wire { kAnthropic, kOpenAi };
 
 inline const char* WireName(Wire wire) { return wire == Wire::kAnthropic ? "anthropic" : "openai"; }
@@ -42,7 +49,7 @@ struct Harness {
 
   LlmProvider& provider() {
     if (!provider_) {
-      tools::HttpClientOptions http_options;
+      tools::HttpClientOptions http_options = LoopbackOptions();
       if (auto credential = ProviderCredential(options, wire == Wire::kAnthropic)) {
         http_options.credentials.Add(*credential);
       }
