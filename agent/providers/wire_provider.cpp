@@ -74,6 +74,11 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
   tools::SseParser parser;
   std::vector<tools::SseEvent> events;
   std::optional<Failure> stream_failure;
+  // Some OpenAI-compatible servers ignore "stream": true and answer one JSON document; keep the
+  // bytes until the first event proves the body is an event stream.
+  constexpr std::size_t kMaxUnstreamedBody = 16u << 20;
+  std::string unstreamed;
+  bool saw_event = false;
   wire::TextSink on_text = [&](std::string_view text) {
     if (text.empty()) return;
     emitted = true;
@@ -81,9 +86,16 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
   };
   Result<tools::HttpResponse> result = http_.Stream(http_request, [&](std::string_view chunk) {
     events.clear();
+    if (!saw_event && unstreamed.size() + chunk.size() <= kMaxUnstreamedBody) {
+      unstreamed.append(chunk);
+    }
     if (Status s = parser.Feed(chunk, events); !s) {
       stream_failure = Fail(ErrorCode::kProtocol, fmt::format("{}: {}", p, s.message()));
       return false;
+    }
+    if (!events.empty()) {
+      saw_event = true;
+      unstreamed.clear();
     }
     for (const tools::SseEvent& event : events) {
       if (Status s = decoder->OnEvent(event, on_text); !s) {
@@ -106,6 +118,16 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
     return out;
   }
   if (result->status >= 400) return FromHttpError(*result, model);
+  if (!saw_event && result->Header("content-type").value_or("").rfind("application/json", 0) == 0) {
+    Result<Response> parsed = ParseBody(unstreamed);
+    if (!parsed) {
+      out.failure = parsed.failure();
+      return out;
+    }
+    on_text(parsed->message.Text());
+    out.response = std::move(*parsed);
+    return out;
+  }
   if (Status s = parser.Finish(); !s) {
     out.failure =
         Fail(ErrorCode::kProtocol, fmt::format("{}: {}{}", p, s.message(), CutOffNote(emitted)));

@@ -16,6 +16,10 @@
 //   while only those had arrived is still retried.)
 // Every failure message starts with options.name and never contains options.api_key.
 //
+// Not streamed (options.stream false), the whole answer text goes to on_delta once, when the
+// answer has arrived. Streamed, a 2xx answer of content type application/json (a compatible
+// server that ignores "stream": true) is read as a one-shot answer the same way.
+//
 // Thread safety: one Complete at a time per object (LlmProvider's contract).
 
 #include <functional>

@@ -263,3 +263,67 @@ TEST_CASE("anthropic stream: an error event becomes the failure it reports") {
 }
 
 }  // namespace intern::agent
+
+namespace intern::agent {
+
+TEST_CASE("anthropic request: invalid UTF-8 from a tool is replaced, never thrown") {
+  LlmRequest r;
+  r.model = "m";
+  Message assistant;
+  assistant.role = Role::kAssistant;
+  assistant.content = {ToolUseBlock{"t", "f", "{}"}};
+  r.messages = {Message::User("hi"), assistant,
+                Message::ToolResults({ToolResultBlock{"t", "ok \xff end", false}})};
+  json body = json::parse(anthropic::RequestBody(r, {10, false, false}));
+  CHECK(body["messages"][2]["content"][0]["content"] == "ok \xEF\xBF\xBD end");
+}
+
+TEST_CASE("anthropic stream: the same answer at every split of the byte stream") {
+  std::string stream;
+  for (
+      const auto& [name, data] : std::vector<std::pair<std::string, std::string>>{
+          {"message_start",
+           R"({"type":"message_start","message":{"model":"m","usage":{"input_tokens":2}}})"},
+          {"content_block_start",
+           R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"},
+          {"content_block_delta",
+           R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Grüße "}})"},
+          {"content_block_delta",
+           R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"✓"}})"},
+          {"content_block_start",
+           R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"t","name":"f","input":{}}})"},
+          {"content_block_delta",
+           R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"k\":"}})"},
+          {"content_block_delta",
+           R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"\"v\"}"}})"},
+          {"message_delta",
+           R"({"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}})"},
+          {"message_stop", R"({"type":"message_stop"})"}}) {
+    stream += intern::testing::SseFrame(name, data);
+  }
+  Response expected;
+  expected.message.role = Role::kAssistant;
+  expected.message.content = {TextBlock{"Grüße ✓"}, ToolUseBlock{"t", "f", R"({"k":"v"})"}};
+  expected.usage = Usage{2, 9, 0, 0};
+  expected.stop_reason = StopReason::kToolUse;
+  expected.model = "m";
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    tools::SseParser parser;
+    anthropic::StreamDecoderImpl decoder;
+    std::string text;
+    for (std::string_view part :
+         {std::string_view(stream).substr(0, cut), std::string_view(stream).substr(cut)}) {
+      std::vector<tools::SseEvent> events;
+      REQUIRE(parser.Feed(part, events).ok());
+      for (const auto& e : events)
+        REQUIRE(decoder.OnEvent(e, [&](std::string_view t) { text += t; }).ok());
+    }
+    REQUIRE(parser.Finish().ok());
+    Result<Response> r = decoder.Finish();
+    REQUIRE(r.ok());
+    CHECK(*r == expected);
+    CHECK(text == "Grüße ✓");
+  }
+}
+
+}  // namespace intern::agent

@@ -99,3 +99,24 @@ TEST_CASE("openai provider works without a key against a local server") {
 }
 
 }  // namespace intern::agent::testing
+
+namespace intern::agent::testing {
+
+TEST_CASE("openai provider reads a JSON answer from a server that ignores stream: true") {
+  intern::testing::FakeHttpServer server;
+  server.On("POST", "/v1/chat/completions",
+            {intern::testing::FakeResponse::Json(
+                200, R"({"model":"local-llm","choices":[{"index":0,"message":{"role":"assistant",
+                     "content":"not streamed"},"finish_reason":"stop"}],
+                     "usage":{"prompt_tokens":4,"completion_tokens":2}})")});
+  Harness h(Wire::kOpenAi, true, {});
+  h.options.base_url = server.url() + "/v1";
+  Result<Response> r = h.Complete(BasicRequest());
+  REQUIRE(r.ok());
+  CHECK(r->message == Message::Assistant("not streamed"));
+  CHECK(r->usage == Usage{4, 2, 0, 0});
+  CHECK(r->model == "local-llm");
+  CHECK(h.deltas == std::vector<std::string>{"not streamed"});
+}
+
+}  // namespace intern::agent::testing

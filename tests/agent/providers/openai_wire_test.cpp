@@ -215,3 +215,56 @@ TEST_CASE("openai stream: a finish_reason without [DONE] is accepted, neither is
 }
 
 }  // namespace intern::agent
+
+namespace intern::agent {
+
+TEST_CASE("openai request: invalid UTF-8 from a tool is replaced, never thrown") {
+  LlmRequest r;
+  r.model = "m";
+  Message assistant;
+  assistant.role = Role::kAssistant;
+  assistant.content = {ToolUseBlock{"t", "f", "{}"}};
+  r.messages = {Message::User("hi"), assistant,
+                Message::ToolResults({ToolResultBlock{"t", "ok \xff end", false}})};
+  json body = json::parse(openai::RequestBody(r, {}));
+  CHECK(body["messages"][2]["content"] == "ok \xEF\xBF\xBD end");
+}
+
+TEST_CASE("openai stream: the same answer at every split of the byte stream") {
+  std::string stream;
+  for (
+      const char* data :
+      {R"({"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":"Grüße "}}]})",
+       R"({"choices":[{"index":0,"delta":{"content":"✓"}}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"f","arguments":"{\"k\":"}}]}}]})",
+       R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"\"v\"}"}}]}}]})",
+       R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})",
+       R"({"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4}})", "[DONE]"}) {
+    stream += intern::testing::SseFrame("", data);
+  }
+  Response expected;
+  expected.message.role = Role::kAssistant;
+  expected.message.content = {TextBlock{"Grüße ✓"}, ToolUseBlock{"c", "f", R"({"k":"v"})"}};
+  expected.usage = Usage{3, 4, 0, 0};
+  expected.stop_reason = StopReason::kToolUse;
+  expected.model = "m";
+  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
+    tools::SseParser parser;
+    openai::StreamDecoderImpl decoder;
+    std::string text;
+    for (std::string_view part :
+         {std::string_view(stream).substr(0, cut), std::string_view(stream).substr(cut)}) {
+      std::vector<tools::SseEvent> events;
+      REQUIRE(parser.Feed(part, events).ok());
+      for (const auto& e : events)
+        REQUIRE(decoder.OnEvent(e, [&](std::string_view t) { text += t; }).ok());
+    }
+    REQUIRE(parser.Finish().ok());
+    Result<Response> r = decoder.Finish();
+    REQUIRE(r.ok());
+    CHECK(*r == expected);
+    CHECK(text == "Grüße ✓");
+  }
+}
+
+}  // namespace intern::agent
