@@ -54,9 +54,10 @@ TEST_CASE("secret headers are recognised by name, including those the store sets
 TEST_CASE("a malformed credential is refused without showing its value") {
   CredentialStore store;
   std::string bad = std::string(kToken) + "\r\nInjected: yes";
-  CHECK_THROWS_WITH(store.Add({"api.example.com", 0, {{"x-api-key", bad}}, "EXAMPLE_KEY"}),
-                    "the credential for host \"api.example.com\" from EXAMPLE_KEY has a header with "
-                    "an empty name or a line break; check its value");
+  CHECK_THROWS_WITH(
+      store.Add({"api.example.com", 0, {{"x-api-key", bad}}, "EXAMPLE_KEY"}),
+      "the credential for host \"api.example.com\" from EXAMPLE_KEY has a header with "
+      "an empty name or a line break; check its value");
   CHECK_THROWS_WITH(store.Add({"", 0, {{"x-api-key", kToken}}, "EXAMPLE_KEY"}),
                     "the credential for host \"\" from EXAMPLE_KEY has no host name");
   CHECK(store.empty());

@@ -1,16 +1,14 @@
 // BeastHttpClient against the loopback FakeHttpServer (plain HTTP): framing, deadlines, transport
 // faults, redirects, streaming, caps and per-host credentials.
-#include "tools/http/beast_http_client.h"
-
-#include <catch2/catch.hpp>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <catch2/catch.hpp>
 #include <thread>
 
 #include "config/clock.h"
 #include "config/error.h"
 #include "tests/support/fake_http_server.h"
+#include "tools/http/beast_http_client.h"
 #include "tools/http/retry.h"
 
 namespace intern::tools {
@@ -87,7 +85,8 @@ TEST_CASE("a chunked body is reassembled whole") {
 TEST_CASE("interim 1xx answers are skipped and the final response is returned") {
   FakeHttpServer server;
   // The fake writes one head; the final response rides in what it thinks is the body.
-  FakeResponse interim = FakeResponse::Status(103, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
+  FakeResponse interim =
+      FakeResponse::Status(103, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal");
   interim.WithHeader("Link", "</style.css>; rel=preload").WithHeader("Content-Length", "0");
   server.On("GET", "/hints", {interim});
   BeastHttpClient client(TestOptions());
@@ -128,7 +127,8 @@ TEST_CASE("a stalled server trips the idle deadline, naming it and the bytes rec
 
 TEST_CASE("a server that never answers trips the first-byte deadline") {
   FakeHttpServer server;
-  server.On("GET", "/slow", {FakeResponse::Text(200, "late").WithFault(Fault::StallBeforeHeaders())});
+  server.On("GET", "/slow",
+            {FakeResponse::Text(200, "late").WithFault(Fault::StallBeforeHeaders())});
   BeastHttpClient client(TestOptions());
   HttpRequest request = Get(server.url() + "/slow");
   request.timeouts.first_byte = milliseconds(100);
@@ -141,8 +141,9 @@ TEST_CASE("a server that never answers trips the first-byte deadline") {
 
 TEST_CASE("a body that keeps dripping is cut off by the total deadline") {
   FakeHttpServer server;
-  server.On("GET", "/drip",
-            {FakeResponse::Text(200, std::string(200, 'd')).WithFault(Fault::Drip(1, milliseconds(10)))});
+  server.On(
+      "GET", "/drip",
+      {FakeResponse::Text(200, std::string(200, 'd')).WithFault(Fault::Drip(1, milliseconds(10)))});
   BeastHttpClient client(TestOptions());
   HttpRequest request = Get(server.url() + "/drip?key=abc");
   request.timeouts.idle = milliseconds(1000);
@@ -152,7 +153,8 @@ TEST_CASE("a body that keeps dripping is cut off by the total deadline") {
   auto took = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kTimeout);
-  std::string prefix = "the request to " + server.url() + "/drip exceeded the total deadline (300 ms)";
+  std::string prefix =
+      "the request to " + server.url() + "/drip exceeded the total deadline (300 ms)";
   CHECK(r.message().substr(0, prefix.size()) == prefix);
   CHECK(r.message().find("key=abc") == std::string::npos);
   CHECK(took >= milliseconds(300));
@@ -173,8 +175,9 @@ TEST_CASE("a reset mid-body is reported as such, with the bytes received") {
 TEST_CASE("a chunked body cut short by a clean close is reported, not taken as complete") {
   FakeHttpServer server;
   server.On("GET", "/cut",
-            {FakeResponse::Text(200, std::string(64, 'c')).Chunked({16}).WithFault(
-                Fault::TruncateChunked(16))});
+            {FakeResponse::Text(200, std::string(64, 'c'))
+                 .Chunked({16})
+                 .WithFault(Fault::TruncateChunked(16))});
   BeastHttpClient client(TestOptions());
   Result<HttpResponse> r = client.Send(Get(server.url() + "/cut"));
   REQUIRE_FALSE(r.ok());
@@ -276,9 +279,8 @@ TEST_CASE("a redirect from host A to host B drops A's Authorization header and c
   options.credentials.Add({"127.0.0.1", b.port(), {{"x-b-key", "b-secret"}}, "B_KEY", true});
   BeastHttpClient client(options);
   HttpRequest request = Get(a.url() + "/start");
-  request.headers = {{"Authorization", "Bearer caller-token"},
-                     {"Cookie", "session=1"},
-                     {"Accept", "text/plain"}};
+  request.headers = {
+      {"Authorization", "Bearer caller-token"}, {"Cookie", "session=1"}, {"Accept", "text/plain"}};
   Result<HttpResponse> r = client.Send(request);
   REQUIRE(r.ok());
   CHECK(r->body == "landed");
@@ -331,8 +333,8 @@ TEST_CASE("Stream delivers chunks as they arrive, before the server sends the ne
   auto took = std::chrono::steady_clock::now() - start;
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kCancelled);
-  CHECK(r.message() == "the reader stopped reading " + server.url() +
-                           "/events after 11 bytes of the body");
+  CHECK(r.message() ==
+        "the reader stopped reading " + server.url() + "/events after 11 bytes of the body");
   CHECK(chunks == std::vector<std::string>{"data: one\n\n"});
   CHECK(took < std::chrono::seconds(5));
 }
@@ -370,8 +372,7 @@ TEST_CASE("an exception thrown by the body callback propagates out of Stream") {
 
 TEST_CASE("Stream collects an error status's body instead of streaming it") {
   FakeHttpServer server;
-  server.On("POST", "/v1/messages",
-            {FakeResponse::Json(400, R"({"error":{"message":"bad"}})")});
+  server.On("POST", "/v1/messages", {FakeResponse::Json(400, R"({"error":{"message":"bad"}})")});
   BeastHttpClient client(TestOptions());
   HttpRequest request;
   request.method = "POST";
@@ -387,7 +388,8 @@ TEST_CASE("Stream collects an error status's body instead of streaming it") {
   CHECK_FALSE(called);
 }
 
-TEST_CASE("a 429 with retry-after: 2 from a real server waits 2 s on the fake clock, then succeeds") {
+TEST_CASE(
+    "a 429 with retry-after: 2 from a real server waits 2 s on the fake clock, then succeeds") {
   FakeHttpServer server;
   server.On("GET", "/limited",
             {FakeResponse::Json(429, "{}").WithHeader("retry-after", "2"),
@@ -415,8 +417,9 @@ TEST_CASE("a credential never appears in an error message") {
   REQUIRE_FALSE(reset.ok());
   CHECK(reset.message().find(kToken) == std::string::npos);
 
-  Result<HttpResponse> denied = RequireSuccess(client.Send(Get(server.url() + "/denied")),
-                                               options.credentials.HintFor(*ParseUrl(server.url())));
+  Result<HttpResponse> denied =
+      RequireSuccess(client.Send(Get(server.url() + "/denied")),
+                     options.credentials.HintFor(*ParseUrl(server.url())));
   REQUIRE_FALSE(denied.ok());
   CHECK(denied.message() == "127.0.0.1 refused the credential (HTTP 401): check TEST_API_KEY");
 
@@ -425,8 +428,9 @@ TEST_CASE("a credential never appears in an error message") {
   Result<HttpResponse> bad = client.Send(injected);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.code() == ErrorCode::kInvalidArgument);
-  CHECK(bad.message() == "the request header \"Authorization\" has an invalid name or a line "
-                         "break in its value");
+  CHECK(bad.message() ==
+        "the request header \"Authorization\" has an invalid name or a line "
+        "break in its value");
   CHECK(server.request_count() == 2);
 }
 

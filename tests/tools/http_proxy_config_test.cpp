@@ -34,8 +34,9 @@ TEST_CASE("a malformed proxy variable is refused naming the variable") {
 
 TEST_CASE("NO_PROXY matches hosts, their subdomains, ports, addresses and *") {
   ProxyConfig config = FromEnv({{"HTTPS_PROXY", "http://p:3128"},
-                                {"NO_PROXY", " example.com, .internal ,localhost:8080,10.0.0.1,"
-                                             "[::1]:9000,10.0.0.0/8"}});
+                                {"NO_PROXY",
+                                 " example.com, .internal ,localhost:8080,10.0.0.1,"
+                                 "[::1]:9000,10.0.0.0/8"}});
   CHECK(config.Bypasses("example.com", 443));
   CHECK(config.Bypasses("API.Example.com", 443));
   CHECK_FALSE(config.Bypasses("notexample.com", 443));

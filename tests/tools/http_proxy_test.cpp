@@ -76,8 +76,8 @@ TEST_CASE("NO_PROXY bypasses the proxy") {
   FakeHttpServer server(SharedTestCertificates().leaf().tls());
   server.On("GET", "/", {FakeResponse::Text(200, "direct")});
   ConnectProxy proxy;
-  BeastHttpClient client(ProxiedOptions({{"HTTPS_PROXY", proxy.url()},
-                                         {"NO_PROXY", "example.com,localhost"}}));
+  BeastHttpClient client(
+      ProxiedOptions({{"HTTPS_PROXY", proxy.url()}, {"NO_PROXY", "example.com,localhost"}}));
   Result<HttpResponse> r = client.Send(Get("https://localhost:" + std::to_string(server.port())));
   REQUIRE(r.ok());
   CHECK(r->body == "direct");
@@ -95,7 +95,13 @@ TEST_CASE("a proxy that refuses the tunnel is reported with its status") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kConnection);
   CHECK(r.message() == "the proxy 127.0.0.1:" + std::to_string(proxy.port()) +
-                           " refused to open a tunnel to " + target + " (HTTP 407)");
+                           " refused to open a tunnel to " + target +
+                           " (HTTP 407): give the proxy's user and password in the proxy URL "
+                           "(http://user:password@host:port)");
+  proxy.RefuseConnectWith(502);
+  CHECK(client.Send(Get("https://" + target + "/")).message() ==
+        "the proxy 127.0.0.1:" + std::to_string(proxy.port()) + " refused to open a tunnel to " +
+            target + " (HTTP 502)");
 }
 
 TEST_CASE("proxy credentials in the proxy URL are sent as Proxy-Authorization to the proxy only") {

@@ -1,8 +1,7 @@
 // BeastHttpClient over TLS against the loopback FakeHttpServer with test-time certificates.
-#include <catch2/catch.hpp>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <catch2/catch.hpp>
 
 #include "config/error.h"
 #include "tests/support/fake_http_server.h"
@@ -102,8 +101,9 @@ TEST_CASE("a certificate for the wrong host name is refused") {
 
 TEST_CASE("a TLS server that stalls before answering trips the first-byte deadline") {
   FakeHttpServer server(SharedTestCertificates().leaf().tls());
-  server.On("GET", "/slow", {FakeResponse::Text(200, "late").WithFault(
-                                 intern::testing::Fault::StallBeforeHeaders())});
+  server.On(
+      "GET", "/slow",
+      {FakeResponse::Text(200, "late").WithFault(intern::testing::Fault::StallBeforeHeaders())});
   BeastHttpClient client(TlsOptions(true));
   HttpRequest request = Get("https://localhost:" + std::to_string(server.port()) + "/slow");
   request.timeouts.first_byte = milliseconds(100);
@@ -137,8 +137,9 @@ TEST_CASE("a TLS handshake that never completes trips the connect deadline") {
 
 TEST_CASE("a reset mid-body over TLS is reported as such") {
   FakeHttpServer server(SharedTestCertificates().leaf().tls());
-  server.On("GET", "/reset", {FakeResponse::Text(200, std::string(300, 'z'))
-                                  .WithFault(intern::testing::Fault::ResetMidBody(120))});
+  server.On("GET", "/reset",
+            {FakeResponse::Text(200, std::string(300, 'z'))
+                 .WithFault(intern::testing::Fault::ResetMidBody(120))});
   BeastHttpClient client(TlsOptions(true));
   std::string port = std::to_string(server.port());
   Result<HttpResponse> r = client.Send(Get("https://localhost:" + port + "/reset"));

@@ -1,7 +1,6 @@
 #include "tools/http/retry.h"
 
 #include <catch2/catch.hpp>
-
 #include <deque>
 
 namespace intern::tools {
@@ -120,8 +119,8 @@ TEST_CASE("RetryDelay uses the server's wait, and refuses one beyond max_retry_a
   std::mt19937 rng(1);
   auto now = std::chrono::system_clock::now();
   CHECK(*RetryDelay(Policy(), 0, {{"retry-after", "3"}}, rng, now, "h") == milliseconds(3000));
-  Result<milliseconds> too_long = RetryDelay(Policy(), 0, {{"retry-after", "3600"}}, rng, now,
-                                             "api.example.com");
+  Result<milliseconds> too_long =
+      RetryDelay(Policy(), 0, {{"retry-after", "3600"}}, rng, now, "api.example.com");
   REQUIRE_FALSE(too_long.ok());
   CHECK(too_long.code() == ErrorCode::kRateLimited);
   CHECK(too_long.message() ==
@@ -169,8 +168,8 @@ TEST_CASE("5xx and connection failures are retried with jittered backoff until s
   // Same seed, same schedule.
   std::mt19937 rng(5);
   CHECK(sleeps[0] == BackoffDelay(Policy(), 0, rng));
-  CHECK(reasons == std::vector<std::string>{"0: HTTP 503", "1: connection reset by h:1",
-                                            "2: HTTP 502"});
+  CHECK(reasons ==
+        std::vector<std::string>{"0: HTTP 503", "1: connection reset by h:1", "2: HTTP 502"});
 }
 
 TEST_CASE("400, 401, 403 and 404 are returned at once without retrying") {
@@ -187,6 +186,20 @@ TEST_CASE("400, 401, 403 and 404 are returned at once without retrying") {
   }
 }
 
+TEST_CASE("x-should-retry from the server overrides the status rule either way") {
+  ScriptedHttpClient inner({Response(409, {{"x-should-retry", "false"}})});
+  FakeClock clock;
+  RetryingHttpClient client(inner, clock, Policy(), std::mt19937(1));
+  CHECK(client.Send(Request())->status == 409);
+  CHECK(inner.requests.size() == 1);
+
+  ScriptedHttpClient inner2(
+      {Response(400, {{"x-should-retry", "true"}, {"retry-after-ms", "5"}}), Response(200)});
+  RetryingHttpClient client2(inner2, clock, Policy(), std::mt19937(1));
+  CHECK(client2.Send(Request())->status == 200);
+  CHECK(clock.sleeps() == std::vector<milliseconds>{milliseconds(5)});
+}
+
 TEST_CASE("401 is not retried and yields a sentence naming the credential") {
   ScriptedHttpClient inner({Response(401, {}, R"({"error":"invalid x-api-key"})")});
   FakeClock clock;
@@ -194,7 +207,8 @@ TEST_CASE("401 is not retried and yields a sentence naming the credential") {
   Result<HttpResponse> r = RequireSuccess(client.Send(Request()), "ANTHROPIC_API_KEY");
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kUnauthorized);
-  CHECK(r.message() == "api.anthropic.com refused the credential (HTTP 401): check ANTHROPIC_API_KEY");
+  CHECK(r.message() ==
+        "api.anthropic.com refused the credential (HTTP 401): check ANTHROPIC_API_KEY");
   CHECK(inner.requests.size() == 1);
 }
 
@@ -229,8 +243,9 @@ TEST_CASE("a server asking for a wait beyond the limit ends retrying with that r
   Result<HttpResponse> r = client.Send(Request());
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kRateLimited);
-  CHECK(r.message() == "api.anthropic.com asked to wait 7200 s before retrying, longer than the "
-                       "60 s this client waits: try again later");
+  CHECK(r.message() ==
+        "api.anthropic.com asked to wait 7200 s before retrying, longer than the "
+        "60 s this client waits: try again later");
   CHECK(clock.sleeps().empty());
 }
 
@@ -276,8 +291,9 @@ TEST_CASE("DescribeHttpError gives one sentence with the fix for each final stat
         "api.github.com failed with HTTP 503: the service is having trouble; try again later");
   r.status = 400;
   r.body = "{\n  \"message\":   \"max_tokens: must be at most 8192\"\n}";
-  CHECK(DescribeHttpError(r, "") == "api.github.com rejected the request (HTTP 400): { "
-                                    "\"message\": \"max_tokens: must be at most 8192\" }");
+  CHECK(DescribeHttpError(r, "") ==
+        "api.github.com rejected the request (HTTP 400): { "
+        "\"message\": \"max_tokens: must be at most 8192\" }");
   CHECK(RequireSuccess(r, "").code() == ErrorCode::kInvalidArgument);
   CHECK(RequireSuccess(Response(204), "").ok());
 }

@@ -2,8 +2,16 @@
 // here keeps every header of the module free of third-party types.
 #include "tools/http/beast_http_client.h"
 
-#include <utility>  // Boost 1.74's awaitable headers use std::exchange without including it
+// clang-format off
+#include <utility>  // first: Boost 1.74's awaitable headers use std::exchange without including it
+// clang-format on
 
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -14,16 +22,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <fmt/format.h>
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-#include <openssl/x509v3.h>
-
-#include <array>
 #include <exception>
 #include <optional>
 
 #include "config/error.h"
+#include "tools/http/deadlines.h"
 
 namespace intern::tools {
 namespace {
@@ -35,59 +38,16 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
 using std::chrono::milliseconds;
-using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kHeaderLimit = 64 * 1024;
 constexpr milliseconds kShutdownGrace{250};
 
-// The steps of one hop, each with its own deadline and wording in messages.
-enum class Step { kConnect, kTls, kSend, kHeader, kBody };
+using Step = HttpStep;
 
-milliseconds OrDefault(milliseconds value, milliseconds fallback) {
-  return value.count() > 0 ? value : fallback;
+// Points the stream's expiry at the deadline of `step`.
+void Arm(HttpDeadlines& deadlines, beast::tcp_stream& stream, Step step) {
+  stream.expires_at(deadlines.ExpiryFor(step));
 }
-
-// The deadlines of one call. Each step gets its own limit, cut short by what is left of the total;
-// Arm remembers which of the two was binding so a timeout names the right one.
-class Deadlines {
- public:
-  explicit Deadlines(const HttpTimeouts& timeouts)
-      : timeouts_(timeouts), end_(SteadyClock::now() + timeouts.total) {}
-
-  // Resolving, connecting, tunnelling and the TLS handshake of a hop share one connect deadline.
-  void StartConnect() { connect_end_ = SteadyClock::now() + timeouts_.connect; }
-
-  SteadyClock::time_point ExpiryFor(Step step) {
-    auto own = step == Step::kConnect || step == Step::kTls ? connect_end_
-                                                            : SteadyClock::now() + Limit(step);
-    total_binding_ = end_ <= own;
-    return total_binding_ ? end_ : own;
-  }
-  void Arm(beast::tcp_stream& stream, Step step) { stream.expires_at(ExpiryFor(step)); }
-  milliseconds Left() const {
-    return std::max(std::chrono::duration_cast<milliseconds>(end_ - SteadyClock::now()),
-                    milliseconds(0));
-  }
-
-  bool total_binding() const { return total_binding_; }
-  const HttpTimeouts& timeouts() const { return timeouts_; }
-  milliseconds Limit(Step step) const {
-    switch (step) {
-      case Step::kConnect:
-      case Step::kTls: return timeouts_.connect;
-      case Step::kHeader: return timeouts_.first_byte;
-      case Step::kSend:
-      case Step::kBody: return timeouts_.idle;
-    }
-    return timeouts_.total;
-  }
-
- private:
-  HttpTimeouts timeouts_;
-  SteadyClock::time_point end_;
-  SteadyClock::time_point connect_end_;
-  bool total_binding_ = false;
-};
 
 // One hop of a call: where it goes and what it sends.
 struct Hop {
@@ -112,8 +72,8 @@ bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::s
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    if (c <= ' ' || c >= 127 || std::string_view("\"(),/:;<=>?@[\\]{}").find(c) !=
-                                    std::string_view::npos) {
+    if (c <= ' ' || c >= 127 ||
+        std::string_view("\"(),/:;<=>?@[\\]{}").find(c) != std::string_view::npos) {
       return false;
     }
   }
@@ -124,7 +84,7 @@ bool IsToken(std::string_view s) {
 struct Call {
   const HttpClientOptions& options;
   ssl::context& tls;
-  Deadlines deadlines;
+  HttpDeadlines deadlines;
   std::uint64_t max_body;
   const HttpBodySink* sink;  // null for Send
   std::string url_for_messages;
@@ -135,44 +95,7 @@ struct Call {
 Failure StepFailure(const Call& call, Step step, const error_code& ec, const std::string& peer,
                     std::uint64_t body_bytes = 0) {
   if (ec == beast::error::timeout) {
-    const Deadlines& d = call.deadlines;
-    if (d.total_binding()) {
-      std::string when;
-      switch (step) {
-        case Step::kConnect: when = "while connecting to " + peer; break;
-        case Step::kTls: when = "during the TLS handshake with " + peer; break;
-        case Step::kSend: when = "while sending the request"; break;
-        case Step::kHeader: when = "while waiting for the response"; break;
-        case Step::kBody: when = fmt::format("after {} bytes of the body", body_bytes); break;
-      }
-      return Fail(ErrorCode::kTimeout,
-                  fmt::format("the request to {} exceeded the total deadline ({} ms) {}",
-                              call.url_for_messages, d.timeouts().total.count(), when));
-    }
-    long long limit = d.Limit(step).count();
-    switch (step) {
-      case Step::kConnect:
-        return Fail(ErrorCode::kTimeout, fmt::format("connecting to {} exceeded the connect "
-                                                     "deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kTls:
-        return Fail(ErrorCode::kTimeout, fmt::format("the TLS handshake with {} exceeded the "
-                                                     "connect deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kSend:
-        return Fail(ErrorCode::kTimeout, fmt::format("sending the request to {} stalled beyond "
-                                                     "the idle deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kHeader:
-        return Fail(ErrorCode::kTimeout, fmt::format("{} sent no response within the first-byte "
-                                                     "deadline ({} ms)",
-                                                     peer, limit));
-      case Step::kBody:
-        return Fail(ErrorCode::kTimeout,
-                    fmt::format("{} stalled for longer than the idle deadline ({} ms) after {} "
-                                "bytes of the body",
-                                peer, limit, body_bytes));
-    }
+    return call.deadlines.TimeoutFailure(step, peer, call.url_for_messages, body_bytes);
   }
   if (ec == http::error::body_limit) {
     return Fail(ErrorCode::kTooLarge, fmt::format("the response body from {} exceeds the limit "
@@ -180,8 +103,8 @@ Failure StepFailure(const Call& call, Step step, const error_code& ec, const std
                                                   peer, call.max_body));
   }
   if (ec == http::error::header_limit) {
-    return Fail(ErrorCode::kProtocol, fmt::format("the response header from {} exceeds {} bytes",
-                                                  peer, kHeaderLimit));
+    return Fail(ErrorCode::kProtocol,
+                fmt::format("the response header from {} exceeds {} bytes", peer, kHeaderLimit));
   }
   if (ec == net::error::connection_refused) {
     return Fail(ErrorCode::kConnection, fmt::format("{} refused the connection", peer));
@@ -224,7 +147,7 @@ Failure StepFailure(const Call& call, Step step, const error_code& ec, const std
   return Fail(ErrorCode::kConnection, fmt::format("{} {}: {}", doing, peer, ec.message()));
 }
 
-// Sets a header only when its name and value are safe to put on the wire.
+// Checks that every header can go on the wire as given (no header injection through a value).
 Status CheckHeaders(const HttpHeaders& headers) {
   for (const auto& [name, value] : headers) {
     if (!IsToken(name) || HasLineBreak(value)) {
@@ -245,7 +168,9 @@ http::request<http::string_body> BuildRequest(const Call& call, const Hop& hop) 
   req.target(hop.url.target);
   req.set(http::field::host, hop.url.Authority());
   req.set(http::field::connection, "close");
-  auto caller_sets = [&](std::string_view name) { return FindHeader(hop.headers, name).has_value(); };
+  auto caller_sets = [&](std::string_view name) {
+    return FindHeader(hop.headers, name).has_value();
+  };
   if (!caller_sets("user-agent")) req.set(http::field::user_agent, call.options.user_agent);
   // A header the caller set explicitly wins over the stored credential for the same host.
   for (const auto& [name, value] : call.options.credentials.HeadersFor(hop.url)) {
@@ -274,14 +199,14 @@ net::awaitable<Result<HttpResponse>> Exchange(Stream& stream, Call& call, const 
   error_code ec;
 
   http::request<http::string_body> req = BuildRequest(call, hop);
-  call.deadlines.Arm(tcp, Step::kSend);
+  Arm(call.deadlines, tcp, Step::kSend);
   co_await http::async_write(stream, req, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return StepFailure(call, Step::kSend, ec, peer);
 
   beast::flat_buffer buffer;
   std::optional<http::response_parser<http::buffer_body>> interim;
   int status = 0;
-  call.deadlines.Arm(tcp, Step::kHeader);
+  Arm(call.deadlines, tcp, Step::kHeader);
   // Interim answers (100 Continue, 103 Early Hints) precede the real one; skip them.
   do {
     interim.emplace();
@@ -309,7 +234,7 @@ net::awaitable<Result<HttpResponse>> Exchange(Stream& stream, Call& call, const 
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    call.deadlines.Arm(tcp, Step::kBody);
+    Arm(call.deadlines, tcp, Step::kBody);
     co_await http::async_read_some(stream, buffer, parser,
                                    net::redirect_error(net::use_awaitable, ec));
     std::size_t got = chunk.size() - parser.get().body().size;
@@ -348,7 +273,7 @@ net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& pro
   if (auto credentials = ProxyAuthorization(proxy)) {
     req.set(http::field::proxy_authorization, *credentials);
   }
-  call.deadlines.Arm(tcp, Step::kConnect);
+  Arm(call.deadlines, tcp, Step::kConnect);
   co_await http::async_write(tcp, req, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return StepFailure(call, Step::kConnect, ec, peer);
 
@@ -360,14 +285,17 @@ net::awaitable<Status> Tunnel(beast::tcp_stream& tcp, Call& call, const Url& pro
   if (ec) co_return StepFailure(call, Step::kConnect, ec, peer);
   unsigned status = parser.get().result_int();
   if (status / 100 != 2) {
+    std::string fix = status == 407 ? ": give the proxy's user and password in the proxy URL "
+                                      "(http://user:password@host:port)"
+                                    : "";
     co_return Fail(ErrorCode::kConnection,
-                   fmt::format("the {} refused to open a tunnel to {} (HTTP {})", peer,
-                               target.HostPort(), status));
+                   fmt::format("the {} refused to open a tunnel to {} (HTTP {}){}", peer,
+                               target.HostPort(), status, fix));
   }
   if (buffer.size() != 0) {
-    co_return Fail(ErrorCode::kProtocol,
-                   fmt::format("the {} sent data before the tunnel to {} was used", peer,
-                               target.HostPort()));
+    co_return Fail(
+        ErrorCode::kProtocol,
+        fmt::format("the {} sent data before the tunnel to {} was used", peer, target.HostPort()));
   }
   co_return Status::Ok();
 }
@@ -389,12 +317,12 @@ Status ConfigureTls(SSL* ssl, const std::string& host) {
   return Status::Ok();
 }
 
-Failure HandshakeFailure(const Call& call, SSL* ssl, const error_code& ec, const std::string& peer) {
+Failure HandshakeFailure(const Call& call, SSL* ssl, const error_code& ec,
+                         const std::string& peer) {
   long verify = SSL_get_verify_result(ssl);
   if (verify != X509_V_OK) {
-    return Fail(ErrorCode::kConnection,
-                fmt::format("the TLS certificate of {} was rejected: {}", peer,
-                            X509_verify_cert_error_string(verify)));
+    return Fail(ErrorCode::kConnection, fmt::format("the TLS certificate of {} was rejected: {}",
+                                                    peer, X509_verify_cert_error_string(verify)));
   }
   if (ec == beast::error::timeout || IsDisconnect(ec) || ec == net::error::connection_reset) {
     return StepFailure(call, Step::kTls, ec, peer);
@@ -433,7 +361,7 @@ net::awaitable<Result<HttpResponse>> RunHop(Call& call, const Hop& hop) {
   }
 
   beast::tcp_stream tcp(executor);
-  call.deadlines.Arm(tcp, Step::kConnect);
+  Arm(call.deadlines, tcp, Step::kConnect);
   co_await tcp.async_connect(endpoints, net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return StepFailure(call, Step::kConnect, ec, first_peer);
   if (proxy) {
@@ -445,7 +373,7 @@ net::awaitable<Result<HttpResponse>> RunHop(Call& call, const Hop& hop) {
   const std::string peer = hop.url.HostPort();
   ssl::stream<beast::tcp_stream> tls(std::move(tcp), call.tls);
   if (Status s = ConfigureTls(tls.native_handle(), hop.url.host); !s) co_return s.failure();
-  call.deadlines.Arm(beast::get_lowest_layer(tls), Step::kTls);
+  Arm(call.deadlines, beast::get_lowest_layer(tls), Step::kTls);
   co_await tls.async_handshake(ssl::stream_base::client,
                                net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return HandshakeFailure(call, tls.native_handle(), ec, peer);
@@ -496,9 +424,10 @@ net::awaitable<Result<HttpResponse>> FollowRedirects(Call& call, const HttpReque
         return IsSecretHeader(header.first, call.options.credentials);
       });
     }
-    const bool becomes_get = result->status == 303 ? hop.method != "HEAD"
-                             : (result->status == 301 || result->status == 302) &&
-                                   hop.method == "POST";
+    const bool becomes_get =
+        result->status == 303
+            ? hop.method != "HEAD"
+            : (result->status == 301 || result->status == 302) && hop.method == "POST";
     if (becomes_get) {
       hop.method = "GET";
       hop.body.clear();
@@ -529,9 +458,10 @@ struct BeastHttpClient::Impl {
     if (!options.ca_file.empty()) {
       tls.load_verify_file(options.ca_file, ec);
       if (ec) {
-        throw Error(fmt::format("loading the CA file {}: {}; check that it exists and holds PEM "
-                                "certificates",
-                                options.ca_file, ec.message()));
+        throw Error(
+            fmt::format("loading the CA file {}: {}; check that it exists and holds PEM "
+                        "certificates",
+                        options.ca_file, ec.message()));
       }
     }
     if (!options.ca_pem.empty()) {
@@ -541,14 +471,12 @@ struct BeastHttpClient::Impl {
   }
 
   Result<HttpResponse> Run(const HttpRequest& request, const HttpBodySink* sink) {
-    const HttpTimeouts& d = options.default_timeouts;
-    HttpTimeouts timeouts{OrDefault(request.timeouts.connect, d.connect),
-                          OrDefault(request.timeouts.first_byte, d.first_byte),
-                          OrDefault(request.timeouts.idle, d.idle),
-                          OrDefault(request.timeouts.total, d.total)};
-    Call call{options, tls, Deadlines(timeouts),
+    Call call{options,
+              tls,
+              HttpDeadlines(WithDefaults(request.timeouts, options.default_timeouts)),
               request.max_body_bytes > 0 ? request.max_body_bytes : options.default_max_body_bytes,
-              sink, std::string()};
+              sink,
+              std::string()};
     std::optional<Result<HttpResponse>> out;
     std::exception_ptr error;
     net::io_context io(1);

@@ -16,6 +16,10 @@
 //   (IsSecretHeader) are dropped and credentials are re-evaluated for the new host.
 // Every call opens fresh connections (no pooling) and closes them before returning.
 //
+// Known limit: name resolution uses the system resolver (getaddrinfo), which cannot be
+// interrupted. When DNS hangs, the call still fails with the connect timeout, but only returns
+// once the system resolver gives up (resolv.conf's timeout and attempts).
+//
 // Thread safety: Send and Stream may be called concurrently from any number of threads. Each call
 // runs its own io_context on the calling thread; the only shared state is the immutable options
 // and the TLS context (OpenSSL's SSL_CTX is safe to share once configured).

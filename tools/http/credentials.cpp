@@ -72,7 +72,7 @@ bool CredentialStore::SetsHeader(std::string_view name) const {
 
 bool IsSecretHeader(std::string_view name, const CredentialStore& store) {
   static constexpr std::array<std::string_view, 7> kSecret = {
-      "authorization", "proxy-authorization", "cookie",        "x-api-key",
+      "authorization", "proxy-authorization", "cookie",       "x-api-key",
       "api-key",       "x-goog-api-key",      "private-token"};
   for (std::string_view secret : kSecret) {
     if (HeaderNameEquals(name, secret)) return true;

@@ -18,10 +18,10 @@
 namespace intern::tools {
 
 struct Credential {
-  std::string host;          // exact host name or IP literal; no wildcards, no subdomains
-  std::uint16_t port = 0;    // 0: any port of that host
-  HttpHeaders headers;       // e.g. {"x-api-key", "…"} or {"Authorization", "Bearer …"}
-  std::string hint;          // where the secret came from, for messages: "ANTHROPIC_API_KEY"
+  std::string host;        // exact host name or IP literal; no wildcards, no subdomains
+  std::uint16_t port = 0;  // 0: any port of that host
+  HttpHeaders headers;     // e.g. {"x-api-key", "…"} or {"Authorization", "Bearer …"}
+  std::string hint;        // where the secret came from, for messages: "ANTHROPIC_API_KEY"
   // Credentials go over TLS only, so an https→http redirect on the same host cannot expose them;
   // set for local plain-http servers (Ollama, a loopback test server).
   bool allow_plain_http = false;

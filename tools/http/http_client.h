@@ -14,7 +14,10 @@
 //   too many redirects, unsupported URL), kTooLarge (body over max_body_bytes), kCancelled (the
 //   streaming callback asked to stop), kInvalidArgument (the request itself is malformed).
 // - Messages name the host and port and, for the body, how many bytes had arrived; they never
-//   contain header values, so a credential can never leak into a log through an error.
+//   contain header values, and show URLs without their query string, so a credential cannot
+//   leak into a log through an error.
+// - Thread safety is the implementation's to state; BeastHttpClient and RetryingHttpClient (over
+//   a thread-safe client) allow concurrent calls, which read-only tools running in parallel need.
 
 #include <chrono>
 #include <cstdint>
@@ -55,11 +58,12 @@ struct HttpTimeouts {
 
 struct HttpRequest {
   std::string method = "GET";
-  std::string url;          // http:// or https://; a #fragment is ignored
-  HttpHeaders headers;      // sent as given, after Host, User-Agent and per-host credentials
-  std::string body;         // sent with Content-Length when non-empty (or method is POST/PUT/PATCH)
+  std::string url;      // http:// or https://; a #fragment is ignored
+  HttpHeaders headers;  // sent as given, after Host, User-Agent and per-host credentials
+  std::string body;     // sent with Content-Length when non-empty (or method is POST/PUT/PATCH)
   HttpTimeouts timeouts;
-  std::uint64_t max_body_bytes = 0;  // 0: the client's default; a larger body fails kTooLarge
+  // 0: the client's default. A larger body fails kTooLarge; this counts streamed bytes too.
+  std::uint64_t max_body_bytes = 0;
 
   bool operator==(const HttpRequest&) const = default;
 };
@@ -72,7 +76,9 @@ struct HttpResponse {
   int redirects = 0;      // how many redirects were followed
 
   // The first header called `name` (any case), or nullopt.
-  std::optional<std::string> Header(std::string_view name) const { return FindHeader(headers, name); }
+  std::optional<std::string> Header(std::string_view name) const {
+    return FindHeader(headers, name);
+  }
 
   bool operator==(const HttpResponse&) const = default;
 };

@@ -57,7 +57,8 @@ std::optional<ProxyConfig::Bypass> ParseBypass(std::string entry) {
     if (after.size() > 1 && after.front() == ':') {
       unsigned port = 0;
       auto [p, ec] = std::from_chars(after.data() + 1, after.data() + after.size(), port);
-      if (ec != std::errc() || p != after.data() + after.size() || port > 65535) return std::nullopt;
+      if (ec != std::errc() || p != after.data() + after.size() || port > 65535)
+        return std::nullopt;
       bypass.port = static_cast<std::uint16_t>(port);
     }
   } else if (std::count(entry.begin(), entry.end(), ':') == 1) {
@@ -110,8 +111,7 @@ std::string PercentDecode(std::string_view s) {
   };
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
-        hex(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;
     } else {
@@ -172,8 +172,7 @@ bool ProxyConfig::Bypasses(const std::string& host, std::uint16_t port) const {
     if (b.port != 0 && b.port != port) continue;
     if (h == b.host) return true;
     if (IsIpLiteral(h)) continue;  // addresses match exactly, never by suffix
-    if (h.size() > b.host.size() && h.ends_with(b.host) &&
-        h[h.size() - b.host.size() - 1] == '.') {
+    if (h.size() > b.host.size() && h.ends_with(b.host) && h[h.size() - b.host.size() - 1] == '.') {
       return true;
     }
   }

@@ -27,7 +27,7 @@ struct ProxyConfig {
   std::optional<Url> https_proxy;  // for https:// URLs
   std::optional<Url> http_proxy;   // for http:// URLs
   std::vector<Bypass> no_proxy;
-  bool bypass_all = false;         // NO_PROXY=*
+  bool bypass_all = false;  // NO_PROXY=*
 
   bool operator==(const ProxyConfig&) const = default;
 

@@ -134,13 +134,20 @@ Result<milliseconds> RetryDelay(const RetryPolicy& policy, int retry, const Http
 
 ErrorCode ErrorCodeForStatus(int status) {
   switch (status) {
-    case 401: return ErrorCode::kUnauthorized;
-    case 403: return ErrorCode::kForbidden;
-    case 404: return ErrorCode::kNotFound;
-    case 413: return ErrorCode::kTooLarge;
-    case 408: return ErrorCode::kTimeout;
-    case 429: return ErrorCode::kRateLimited;
-    default: break;
+    case 401:
+      return ErrorCode::kUnauthorized;
+    case 403:
+      return ErrorCode::kForbidden;
+    case 404:
+      return ErrorCode::kNotFound;
+    case 413:
+      return ErrorCode::kTooLarge;
+    case 408:
+      return ErrorCode::kTimeout;
+    case 429:
+      return ErrorCode::kRateLimited;
+    default:
+      break;
   }
   if (status >= 500) return ErrorCode::kServer;
   return ErrorCode::kInvalidArgument;
@@ -159,13 +166,15 @@ std::string DescribeHttpError(const HttpResponse& response, std::string_view cre
       return fmt::format("{} refused the credential (HTTP 401): check {}", host, hint);
     case 403:
       if (hint.empty()) {
-        return fmt::format("{} denied access (HTTP 403): the request needs a credential with "
-                           "access to it",
-                           host);
+        return fmt::format(
+            "{} denied access (HTTP 403): the request needs a credential with "
+            "access to it",
+            host);
       }
-      return fmt::format("{} denied access (HTTP 403): check that {} grants access to this "
-                         "resource",
-                         host, hint);
+      return fmt::format(
+          "{} denied access (HTTP 403): check that {} grants access to this "
+          "resource",
+          host, hint);
     case 404: {
       Result<Url> url = ParseUrl(response.final_url);
       return fmt::format("{} was not found (HTTP 404): check the name or address",
@@ -174,9 +183,10 @@ std::string DescribeHttpError(const HttpResponse& response, std::string_view cre
     case 413:
       return fmt::format("{} rejected the request as too large (HTTP 413): send less", host);
     case 429:
-      return fmt::format("{} kept rate-limiting the requests (HTTP 429): wait a while and try "
-                         "again, or lower the request rate",
-                         host);
+      return fmt::format(
+          "{} kept rate-limiting the requests (HTTP 429): wait a while and try "
+          "again, or lower the request rate",
+          host);
     default:
       break;
   }
@@ -189,8 +199,7 @@ std::string DescribeHttpError(const HttpResponse& response, std::string_view cre
   return fmt::format("{} rejected the request (HTTP {}): {}", host, status, excerpt);
 }
 
-Result<HttpResponse> RequireSuccess(Result<HttpResponse> result,
-                                    std::string_view credential_hint) {
+Result<HttpResponse> RequireSuccess(Result<HttpResponse> result, std::string_view credential_hint) {
   if (!result || result->status < 400) return result;
   return Fail(ErrorCodeForStatus(result->status), DescribeHttpError(*result, credential_hint));
 }
@@ -213,7 +222,10 @@ Result<HttpResponse> RetryingHttpClient::Run(const HttpRequest& request, const A
     std::string reason;
     HttpHeaders headers;
     if (result) {
-      if (!ShouldRetry(result->status)) return result;
+      // Some APIs (Anthropic, OpenAI) say outright whether a retry can help; they know best.
+      std::optional<std::string> verdict = result->Header("x-should-retry");
+      bool retry = verdict == "true" || (verdict != "false" && ShouldRetry(result->status));
+      if (!retry) return result;
       reason = fmt::format("HTTP {}", result->status);
       headers = result->headers;
     } else {

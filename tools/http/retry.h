@@ -42,8 +42,8 @@ bool ShouldRetry(ErrorCode code);
 // The wait the server asked for: `retry-after-ms` (milliseconds, may be fractional) wins over
 // `retry-after` (whole seconds, or an HTTP-date relative to `now`). nullopt when neither is
 // present or parseable; a date in the past gives 0.
-std::optional<std::chrono::milliseconds> ServerRetryAfter(const HttpHeaders& headers,
-                                                          std::chrono::system_clock::time_point now);
+std::optional<std::chrono::milliseconds> ServerRetryAfter(
+    const HttpHeaders& headers, std::chrono::system_clock::time_point now);
 
 // Full-jitter exponential backoff for retry number `retry` (0-based).
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, std::mt19937& rng);
@@ -71,7 +71,8 @@ std::string DescribeHttpError(const HttpResponse& response, std::string_view cre
 // Failure{ErrorCodeForStatus(status), DescribeHttpError(...)}.
 Result<HttpResponse> RequireSuccess(Result<HttpResponse> result, std::string_view credential_hint);
 
-// An HttpClient decorator that retries what ShouldRetry allows, sleeping on `clock`.
+// An HttpClient decorator that retries what ShouldRetry allows, sleeping on `clock`. A response
+// header `x-should-retry: true|false` (sent by some LLM APIs) overrides ShouldRetry(status).
 // On giving up it returns what the last attempt returned: the response (for an error status) or
 // the failure. Stream() retries only while no body byte has reached the caller's callback.
 //

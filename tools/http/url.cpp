@@ -21,8 +21,12 @@ std::string BracketIfIpv6(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
+// The URL as messages show it: without the query, which may carry a key.
+std::string_view WithoutQuery(std::string_view text) { return text.substr(0, text.find('?')); }
+
 Failure Invalid(std::string_view text, std::string_view why) {
-  return Fail(ErrorCode::kInvalidArgument, fmt::format("invalid URL \"{}\": {}", text, why));
+  return Fail(ErrorCode::kInvalidArgument,
+              fmt::format("invalid URL \"{}\": {}", WithoutQuery(text), why));
 }
 
 // Removes "." and ".." segments from a path that starts with '/' (RFC 3986 §5.2.4).
@@ -73,13 +77,14 @@ bool Url::SameOrigin(const Url& other) const {
 
 Result<Url> ParseUrl(std::string_view text) {
   std::size_t colon = text.find("://");
-  if (colon == std::string_view::npos) return Invalid(text, "it has no scheme (http:// or https://)");
+  if (colon == std::string_view::npos)
+    return Invalid(text, "it has no scheme (http:// or https://)");
   Url url;
   url.scheme = Lower(text.substr(0, colon));
   if (url.scheme != "http" && url.scheme != "https") {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("unsupported URL scheme \"{}\" in {} (only http and https)", url.scheme,
-                            text));
+                            WithoutQuery(text)));
   }
   std::string_view rest = text.substr(colon + 3);
   rest = rest.substr(0, rest.find('#'));

@@ -11,11 +11,11 @@
 namespace intern::tools {
 
 struct Url {
-  std::string scheme;    // "http" or "https", lower case
-  std::string userinfo;  // "user:password" before '@', or empty (used for proxy URLs only)
-  std::string host;      // lower case; an IPv6 literal without its brackets
+  std::string scheme;      // "http" or "https", lower case
+  std::string userinfo;    // "user:password" before '@', or empty (used for proxy URLs only)
+  std::string host;        // lower case; an IPv6 literal without its brackets
   std::uint16_t port = 0;  // always set: the explicit port or the scheme's default
-  std::string target;    // path and query, never empty ("/" at least); no fragment
+  std::string target;      // path and query, never empty ("/" at least); no fragment
 
   bool operator==(const Url&) const = default;
 
