@@ -38,6 +38,11 @@ WireProvider::Attempt WireProvider::FromHttpError(const tools::HttpResponse& res
   out.failure =
       wire::ClassifyHttpError({options_.name, options_.key_hint, model}, response, vendor, context);
   out.retryable = !context && tools::ShouldRetry(response.status);
+  // The official SDKs let the server overrule the status table.
+  if (auto hint = response.Header("x-should-retry"); hint && !context) {
+    if (*hint == "true") out.retryable = true;
+    if (*hint == "false") out.retryable = false;
+  }
   out.headers = response.headers;
   return out;
 }

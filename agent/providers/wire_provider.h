@@ -8,6 +8,8 @@
 // - retried, with backoff honouring retry-after-ms / retry-after (RetryDelay): HTTP
 //   408/409/429/5xx/529; transport failures kConnection and kTimeout (reset, stall); an error
 //   event the stream itself reports as overloaded/server/rate-limit;
+// - a response header `x-should-retry: true|false` (sent by the Anthropic and OpenAI APIs)
+//   overrides the status table, except that a context-length error is never retried;
 // - never retried: other 4xx, context-length errors, malformed JSON, truncated streams,
 //   unknown content block types (kProtocol) — the same request would fail the same way;
 // - never retried once any text has reached on_delta: the caller has shown it, and a second

@@ -323,4 +323,23 @@ TEST_CASE("each provider keeps a distinctive key out of every message and delta"
   CHECK(h.AllDeltas().find(kSecret) == std::string::npos);
 }
 
+TEST_CASE("each provider lets x-should-retry overrule the status table") {
+  Wire wire = GENERATE(Wire::kAnthropic, Wire::kOpenAi);
+  intern::testing::FakeHttpServer server;
+  const std::string path = wire == Wire::kAnthropic ? "/v1/messages" : "/v1/chat/completions";
+  server.On(
+      "POST", path,
+      {intern::testing::FakeResponse::Json(500, R"({"error":{"type":"api_error","message":"x"}})")
+           .WithHeader("x-should-retry", "false"),
+       intern::testing::FakeResponse::Json(409, R"({"error":{"type":"conflict","message":"y"}})")
+           .WithHeader("x-should-retry", "false")});
+  Harness h(wire, false, {});
+  h.options.base_url = wire == Wire::kAnthropic ? server.url() : server.url() + "/v1";
+  Result<Response> r = h.Complete(BasicRequest());
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.code() == ErrorCode::kServer);
+  CHECK(server.request_count() == 1);
+  CHECK(h.clock.sleeps().empty());
+}
+
 }  // namespace intern::agent::testing
