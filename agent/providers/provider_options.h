@@ -7,7 +7,9 @@
 // belongs to"), so a redirect to another host can never carry it. The provider keeps the key
 // only to scrub it out of every error message it returns, whatever a server echoed back.
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -48,6 +50,10 @@ struct ProviderOptions {
   tools::RetryPolicy retry;
   // Seed of the backoff jitter (tests fix it; production passes something random).
   std::uint32_t retry_seed = 0;
+  // Told before each retry wait, for a progress line: the retry number (0-based), the wait, and
+  // why (the failed attempt's message, key redacted). May be empty.
+  std::function<void(int retry, std::chrono::milliseconds delay, const std::string& reason)>
+      on_retry;
 };
 
 // The per-host credential carrying options.api_key to the host and port of options.base_url, as

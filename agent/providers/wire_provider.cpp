@@ -171,6 +171,9 @@ Result<Response> WireProvider::Complete(const LlmRequest& request,
       Result<std::chrono::milliseconds> delay =
           tools::RetryDelay(options_.retry, tried - 1, attempt.headers, rng_, clock_.Now(), host);
       if (delay) {
+        if (options_.on_retry) {
+          options_.on_retry(tried - 1, *delay, wire::Redact(failure.message, options_.api_key));
+        }
         clock_.Sleep(*delay);
         continue;
       }

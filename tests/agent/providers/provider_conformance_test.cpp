@@ -3,6 +3,8 @@
 // matrix (stall, reset, 429 + retry-after, 500, 529/overloaded, malformed JSON, truncated
 // stream, unknown event type, ...).
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
@@ -132,6 +134,10 @@ TEST_CASE("each provider gives up after max_attempts and says how often it tried
   FakeTurn limited = FakeTurn::Fault(LlmFault::kRateLimited);
   limited.retry_after = "2";
   Harness h(wire, stream, {limited, limited, limited, SecondTurn()});
+  std::vector<std::string> retries;
+  h.options.on_retry = [&](int retry, milliseconds delay, const std::string& reason) {
+    retries.push_back(fmt::format("{} {} {}", retry, delay.count(), reason));
+  };
   Result<Response> r = h.Complete(BasicRequest());
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() == ErrorCode::kRateLimited);
@@ -145,6 +151,11 @@ TEST_CASE("each provider gives up after max_attempts and says how often it tried
                            said + ") (after 3 attempts)");
   CHECK(h.clock.sleeps() == std::vector<milliseconds>{milliseconds(2000), milliseconds(2000)});
   CHECK(h.llm.turns_served() == 3);
+  const std::string reason = std::string(WireName(wire)) +
+                             ": 127.0.0.1 kept rate-limiting the requests (HTTP 429): wait a while "
+                             "and try again (" +
+                             said + ")";
+  CHECK(retries == std::vector<std::string>{"0 2000 " + reason, "1 2000 " + reason});
 }
 
 TEST_CASE("each provider does not wait for a retry-after longer than its limit") {
