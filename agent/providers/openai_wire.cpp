@@ -154,6 +154,10 @@ Result<Response> ParseResponse(std::string_view body) {
   out.stop_reason = StopReasonFromWire(wire::GetString(choice, "finish_reason"));
   ReadUsage(wire::GetObject(doc, "usage"), out.usage);
   std::string text = wire::GetString(message, "content");
+  if (std::string refusal = wire::GetString(message, "refusal"); !refusal.empty()) {
+    text += refusal;
+    out.stop_reason = StopReason::kRefusal;
+  }
   if (!text.empty()) out.message.content.push_back(TextBlock{std::move(text)});
   for (const Json& call : wire::GetArray(message, "tool_calls")) {
     const Json& function = wire::GetObject(call, "function");
@@ -183,6 +187,10 @@ Status StreamDecoderImpl::OnEvent(const tools::SseEvent& event, const wire::Text
     if (wire::GetInt(choice, "index", 0) != 0) continue;
     const Json& delta = wire::GetObject(choice, "delta");
     std::string text = wire::GetString(delta, "content");
+    if (std::string refusal = wire::GetString(delta, "refusal"); !refusal.empty()) {
+      text += refusal;
+      refused_ = true;
+    }
     if (!text.empty()) {
       text_ += text;
       on_text(text);
@@ -216,7 +224,7 @@ Result<Response> StreamDecoderImpl::Finish() {
   out.message.role = Role::kAssistant;
   out.model = model_;
   out.usage = usage_;
-  out.stop_reason = StopReasonFromWire(finish_reason_);
+  out.stop_reason = refused_ ? StopReason::kRefusal : StopReasonFromWire(finish_reason_);
   if (!text_.empty()) out.message.content.push_back(TextBlock{std::move(text_)});
   for (auto& [index, call] : calls_) {
     out.message.content.push_back(

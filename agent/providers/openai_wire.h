@@ -18,7 +18,8 @@
 // Answer mapping: the first choice's text, then its tool calls in index order (streamed
 // tool-call deltas are assembled by `index`: id and type from the first delta that carries them,
 // name and arguments concatenated); finish_reason stop -> kEndTurn, tool_calls / function_call
-// -> kToolUse, length -> kMaxTokens, content_filter -> kRefusal, else kOther. Usage: input =
+// -> kToolUse, length -> kMaxTokens, content_filter -> kRefusal, else kOther; a `refusal`
+// (message or delta) is kept as text and makes the stop reason kRefusal. Usage: input =
 // prompt_tokens - prompt_tokens_details.cached_tokens, cache_read = cached_tokens, output =
 // completion_tokens, cache_write = 0 (the protocol does not report writes).
 //
@@ -71,6 +72,7 @@ class StreamDecoderImpl final : public StreamDecoder {
   };
   bool done_ = false;
   bool finished_ = false;  // a finish_reason arrived
+  bool refused_ = false;   // a refusal arrived
   std::string text_;
   std::map<std::int64_t, Call> calls_;
   Usage usage_;

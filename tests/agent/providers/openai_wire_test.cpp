@@ -268,3 +268,25 @@ TEST_CASE("openai stream: the same answer at every split of the byte stream") {
 }
 
 }  // namespace intern::agent
+
+namespace intern::agent {
+
+TEST_CASE("openai answer: a refusal is kept as text with stop reason kRefusal") {
+  Result<Response> r = openai::ParseResponse(
+      R"({"choices":[{"message":{"content":null,"refusal":"I can't help."},"finish_reason":"stop"}]})");
+  REQUIRE(r.ok());
+  CHECK(r->message == Message::Assistant("I can't help."));
+  CHECK(r->stop_reason == StopReason::kRefusal);
+
+  openai::StreamDecoderImpl d;
+  std::string text;
+  tools::SseEvent e;
+  e.data = R"({"choices":[{"index":0,"delta":{"refusal":"No."},"finish_reason":"stop"}]})";
+  REQUIRE(d.OnEvent(e, [&](std::string_view t) { text += t; }).ok());
+  Result<Response> streamed = d.Finish();
+  REQUIRE(streamed.ok());
+  CHECK(text == "No.");
+  CHECK(streamed->stop_reason == StopReason::kRefusal);
+}
+
+}  // namespace intern::agent
