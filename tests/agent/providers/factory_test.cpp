@@ -24,8 +24,6 @@ config::Config FakeConfig(const intern::testing::FakeLlm& llm) {
   c.providers.openai.api_key = kSecret;
   c.providers.openai.model = "gpt-cfg";
   c.http.max_retries = 0;
-  c.http.first_byte_timeout = std::chrono::milliseconds(500);
-  c.http.idle_timeout = std::chrono::milliseconds(500);
   return c;
 }
 

@@ -100,6 +100,7 @@ TEST_CASE("each provider recovers from transient faults by retrying, waiting as 
   FakeTurn faulty = FakeTurn::Fault(row.fault);
   faulty.retry_after = "7";
   Harness h(wire, stream, {faulty, SecondTurn()});
+  if (row.fault == LlmFault::kStall) h.ShortDeadlines();
 
   Result<Response> r = h.Complete(BasicRequest());
   INFO((r.ok() ? std::string("ok") : r.message()));
@@ -253,6 +254,7 @@ TEST_CASE("each provider does not retry a stream that failed after showing text"
   FakeTurn broken = SecondTurn();
   broken.fault = fault;
   Harness h(wire, true, {broken, SecondTurn()});
+  if (fault == LlmFault::kStallMidStream) h.ShortDeadlines();
   Result<Response> r = h.Complete(BasicRequest());
   REQUIRE_FALSE(r.ok());
   CHECK(r.code() ==

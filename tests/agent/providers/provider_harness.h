@@ -39,12 +39,20 @@ struct Harness {
     options.model = wire == Wire::kAnthropic ? "claude-test" : "gpt-test";
     options.stream = stream;
     options.max_tokens = 1024;
-    options.timeouts = {std::chrono::milliseconds(2000), std::chrono::milliseconds(250),
-                        std::chrono::milliseconds(250), std::chrono::milliseconds(5000)};
+    // Generous, so a loaded machine does not turn a normal answer into a timeout; stall tests
+    // call ShortDeadlines().
+    options.timeouts = {std::chrono::milliseconds(3000), std::chrono::milliseconds(3000),
+                        std::chrono::milliseconds(3000), std::chrono::milliseconds(10000)};
     options.retry.max_attempts = 3;
     options.retry.base_delay = std::chrono::milliseconds(100);
     options.retry.max_delay = std::chrono::milliseconds(1000);
     options.retry_seed = 7;
+  }
+
+  // First-byte and idle deadlines short enough for stall tests to end quickly.
+  void ShortDeadlines() {
+    options.timeouts.first_byte = std::chrono::milliseconds(250);
+    options.timeouts.idle = std::chrono::milliseconds(250);
   }
 
   LlmProvider& provider() {
