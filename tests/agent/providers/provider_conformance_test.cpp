@@ -334,6 +334,9 @@ TEST_CASE("each provider keeps a distinctive key out of every message and delta"
   }
   CHECK(messages[0].find("[redacted]") != std::string::npos);
   CHECK(h.AllDeltas().find(kSecret) == std::string::npos);
+  // The key travels in its header only, never in a request body.
+  for (const auto& request : echo.requests())
+    CHECK(request.body.find(kSecret) == std::string::npos);
 }
 
 TEST_CASE("each provider lets x-should-retry overrule the status table") {
