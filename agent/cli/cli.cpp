@@ -11,15 +11,17 @@
 namespace intern::agent {
 
 const std::vector<CommandSpec>& Commands() {
+  // In the order of DESIGN §11.
   static const std::vector<CommandSpec> kCommands = {
-      {"config", "Show the merged configuration, its files, or write a commented user config",
-       AttachConfigCommand},
       {"sessions", "List, show and export research sessions", AttachSessionsCommand},
-      {"version", "Print the version of intern and its libraries", AttachVersionCommand},
-      {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
-      {"bench", "Run a command or a benchmark spec in the sandbox and measure it", AttachBenchCommand},
       {"docs", "Manage and search the local document index (add, list, rm, search)",
        AttachDocsCommand},
+      {"tools", "List the agent's tools, or run one by hand", AttachToolsCommand},
+      {"bench", "Run a command or a benchmark spec in the sandbox and measure it", AttachBenchCommand},
+      {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
+      {"config", "Show the merged configuration, its files, or write a commented user config",
+       AttachConfigCommand},
+      {"version", "Print the version of intern and its libraries", AttachVersionCommand},
   };
   return kCommands;
 }

@@ -62,5 +62,6 @@ void AttachCatalogCommand(CLI::App& cmd, CliContext& ctx);
 void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
+void AttachToolsCommand(CLI::App& cmd, CliContext& ctx);
 
 }  // namespace intern::agent
