@@ -69,7 +69,10 @@ ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string app
                         .count();
   out.evidence_ids = result.evidence_ids;
   std::string content = std::move(result.content);
-  if (env.max_result_chars > 0 && CharCount(content) > env.max_result_chars) {
+  // read_evidence pages through a stored result already (its page size bounds it): storing its
+  // page again would hand the model a handle to a copy of what it is reading.
+  if (env.max_result_chars > 0 && call.name != "read_evidence" &&
+      CharCount(content) > env.max_result_chars) {
     sessions::EvidenceInput input;
     input.kind = "tool_result";
     input.value = fmt::format("full result of {} {}", call.name, OneLine(call.arguments, 200));

@@ -46,7 +46,8 @@ struct ToolRunEnv {
   bool tools_off = false;  // the re-plan turn: every call gets an error result
 };
 
-// Results in call order. Calls found in `recorded` (by call id) are not run: their recorded
+// Results in call order. A result longer than max_result_chars is stored whole as evidence
+// (kind "tool_result") and the model gets HeadWithHandle; read_evidence's own pages are exempt. Calls found in `recorded` (by call id) are not run: their recorded
 // result is returned. nullopt when interrupt level 2 was seen before every call had a result.
 std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     const ToolRunEnv& env, const std::vector<ToolCall>& calls,
