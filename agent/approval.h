@@ -6,6 +6,7 @@
 //
 // Thread safety: Decide is called from the loop's thread only.
 
+#include <iosfwd>
 #include <string>
 
 #include "tools/tool.h"
@@ -33,6 +34,19 @@ class FixedApproval final : public ApprovalPolicy {
 
  private:
   ApprovalVerdict verdict_;
+};
+
+// Asks the operator on a terminal: prints "Allow: <description>? [y/N] " on `out` and reads one
+// line from `in`; "y" or "yes" (any case) allows, anything else (or end of input) denies.
+class PromptApproval final : public ApprovalPolicy {
+ public:
+  PromptApproval(std::istream& in, std::ostream& out) : in_(in), out_(out) {}
+  ApprovalVerdict Decide(const tools::Tool& tool, const std::string& args_json,
+                         const std::string& description) override;
+
+ private:
+  std::istream& in_;
+  std::ostream& out_;
 };
 
 }  // namespace intern::agent
