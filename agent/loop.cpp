@@ -426,16 +426,18 @@ LoopOutcome Runner::Run() {
     if (final_turn) only_tool = opt_.final_tool;
     std::vector<ToolSpec> specs = replan ? std::vector<ToolSpec>{} : SpecsOf(deps_.tools, only_tool);
 
+    // Compaction is decided before the call even when a recorded answer will be reused, so the
+    // resumed iteration commits the same compaction the lost one would have.
+    if (!Fits(specs)) {
+      ladder_started_ = true;
+      if (!Compact(LadderOutcome::kStart, specs)) {
+        return Finish(SessionStatus::kContextExhausted, "");
+      }
+    }
     Response response;
     if (pending_response_) {
       response = *pending_response_;
     } else {
-      if (!Fits(specs)) {
-        ladder_started_ = true;
-        if (!Compact(LadderOutcome::kStart, specs)) {
-          return Finish(SessionStatus::kContextExhausted, "");
-        }
-      }
       while (true) {
         LlmRequest request;
         request.model = model_.id;

@@ -31,7 +31,10 @@
 //   failed             the provider failed (after its own retries) for a reason other than
 //                      context length; the step is not committed and the session is resumable
 //   interrupted        interrupt level 1 between steps, or level 2 at the next check inside a
-//                      step (the partial step is not committed; pending events stay for resume)
+//                      step (the partial step is not committed; pending events stay for resume).
+//                      Level 2 reaches running tools through ToolContext::cancelled; a model
+//                      call cannot be cancelled through LlmProvider, so it is abandoned when it
+//                      returns (its answer is recorded first, so a resume does not pay again).
 //
 // Errors: store failures throw intern::Error (the session is left as it was at its last commit).
 // Thread safety: one RunSession per session at a time; the loop runs read-only tool calls on

@@ -84,6 +84,9 @@ ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string app
     out.evidence_ids.push_back(id);
   }
   out.result = ToolResultBlock{call.id, std::move(content), result.is_error};
+  // A call told to stop may have returned a partial answer: leave it unrecorded, so a resume
+  // runs it again instead of reusing that.
+  if (cancel.load()) return out;
   sessions::EventRecord event;
   event.session_id = env.session_id;
   event.kind = kPendingToolResultEvent;
@@ -107,6 +110,18 @@ ExecutedCall Refused(const ToolRunEnv& env, const ToolCall& call, std::string me
   event.message = ExecutedCallToJson(env.step, out);
   env.store.AppendEvent(std::move(event));
   return out;
+}
+
+// Waits for a running call; when the operator asks to stop now, tells the tool through its
+// context (ToolContext::cancelled) and still waits for it to return, since it uses the caller's
+// ledger and registry.
+ExecutedCall Await(const ToolRunEnv& env, std::future<ExecutedCall>& running,
+                   std::atomic<bool>& cancel) {
+  while (running.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (StopNow(env)) cancel.store(true);
+  }
+  if (StopNow(env)) cancel.store(true);
+  return running.get();
 }
 
 std::string Describe(const tools::Tool& tool, const std::string& args) {
@@ -203,18 +218,12 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     for (std::size_t k = begin; k < end; ++k) {
       const ToolCall& call = calls[concurrent[k]];
       env.progress.ToolStarted(call.name, OneLine(call.arguments, 120));
-      if (end - begin == 1) {
-        std::promise<ExecutedCall> done;
-        done.set_value(RunOne(env, call, "auto", cancel));
-        running.push_back(done.get_future());
-      } else {
-        running.push_back(std::async(std::launch::async, [&env, &call, &cancel] {
-          return RunOne(env, call, "auto", cancel);
-        }));
-      }
+      running.push_back(std::async(std::launch::async, [&env, &call, &cancel] {
+        return RunOne(env, call, "auto", cancel);
+      }));
     }
     for (std::size_t k = begin; k < end; ++k) {
-      ExecutedCall done = running[k - begin].get();
+      ExecutedCall done = Await(env, running[k - begin], cancel);
       env.progress.ToolFinished(done.call.name, !done.result.is_error, done.duration_ms,
                                 static_cast<int>(done.evidence_ids.size()));
       results[concurrent[k]] = std::move(done);
@@ -236,12 +245,16 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
       continue;
     }
     env.progress.ToolStarted(call.name, OneLine(call.arguments, 120));
-    ExecutedCall done = RunOne(env, call, "approved", cancel);
+    auto running = std::async(std::launch::async, [&env, &call, &cancel] {
+      return RunOne(env, call, "approved", cancel);
+    });
+    ExecutedCall done = Await(env, running, cancel);
     env.progress.ToolFinished(done.call.name, !done.result.is_error, done.duration_ms,
                               static_cast<int>(done.evidence_ids.size()));
     results[i] = std::move(done);
   }
 
+  if (cancel.load()) return std::nullopt;  // stop now: the step is not committed
   std::vector<ExecutedCall> out;
   out.reserve(results.size());
   for (auto& r : results) out.push_back(std::move(*r));

@@ -2,6 +2,7 @@
 // twice) without committing a partial step.
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "agent/session_runner.h"
 #include "tests/agent/loop_test_support.h"
@@ -49,6 +50,61 @@ TEST_CASE("interrupt level 2 stops inside the step without committing it, and th
   CHECK(search.runs() == 3);
   // The recorded answer to turn 2 was reused: the model was asked for turn 2 once.
   CHECK(model.turns() == std::vector<int>{1, 2, 3});
+}
+
+// Asks to stop now on its first run, then waits (with a deadline) until told to cancel.
+class StopNowTool final : public tools::Tool {
+ public:
+  explicit StopNowTool(std::atomic<int>& interrupt) : interrupt_(interrupt) {}
+  std::string name() const override { return "slow_fetch"; }
+  std::string description() const override { return "a long download"; }
+  const nlohmann::json& schema() const override { return QuerySchema(); }
+  tools::ApprovalClass approval_class() const override { return tools::ApprovalClass::kRead; }
+  tools::ToolResult Run(const nlohmann::json&, tools::ToolContext& ctx) override {
+    if (runs_.fetch_add(1) > 0) return tools::ToolResult{"downloaded", false, {}};
+    interrupt_.store(2);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!ctx.cancelled() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    saw_cancel_ = ctx.cancelled();
+    return tools::ToolResult::Error("cancelled halfway");
+  }
+  int runs() const { return runs_.load(); }
+  bool saw_cancel() const { return saw_cancel_.load(); }
+
+ private:
+  std::atomic<int>& interrupt_;
+  std::atomic<int> runs_{0};
+  std::atomic<bool> saw_cancel_{false};
+};
+
+TEST_CASE("interrupt level 2 while a tool runs cancels it, commits nothing, and the resume "
+          "runs it again instead of reusing its partial answer",
+          "[loop][resume]") {
+  LoopFixture f;
+  auto slow = std::make_unique<StopNowTool>(f.interrupt);
+  StopNowTool& tool = *slow;
+  f.tools.Register(std::move(slow));
+  f.tools.Register(std::make_unique<FakeSubmitDraft>());
+  ScriptedProvider model([](int turn, const LlmRequest&) -> Result<Response> {
+    if (turn == 1) return ScriptedProvider::Calls({Use("slow_fetch", "big")});
+    return ScriptedProvider::Calls({Use("submit_draft", "good")});
+  });
+  std::string id = f.NewSession();
+  auto outcome = f.Run(model, id);
+  CHECK(outcome.status == SessionStatus::kInterrupted);
+  CHECK(outcome.iterations == 0);
+  CHECK(tool.saw_cancel());
+  CHECK(f.store.LoadHistory(id)->steps.empty());
+
+  f.interrupt.store(0);
+  auto resumed = f.Run(model, id);
+  CHECK(resumed.status == SessionStatus::kDone);
+  CHECK(tool.runs() == 2);
+  auto history = f.store.LoadHistory(id);
+  CHECK(history->steps[0].tool_calls[0].result == "downloaded");
+  CHECK(model.turns() == std::vector<int>{1, 2});
 }
 
 TEST_CASE("the session runner starts a session with its settings and resumes it with them",
