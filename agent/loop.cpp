@@ -10,6 +10,7 @@
 #include "agent/compaction.h"
 #include "agent/doom_loop.h"
 #include "agent/loop_context.h"
+#include "agent/loop_state.h"
 #include "agent/loop_status.h"
 #include "agent/loop_tools.h"
 #include "agent/message_json.h"
@@ -23,15 +24,6 @@ using sessions::SessionStatus;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
-
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
@@ -40,68 +32,8 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   return text;
 }
 
-// What the loop keeps between iterations in Session.loop_state, so a resume behaves alike.
-struct LoopState {
-  EscalationState escalation;
-  bool final_turn_taken = false;
-  std::string pending_guard;         // guard message to send before the next call
-  std::string pending_replan;        // non-empty: the next turn is the forced re-plan
-  std::int64_t replace_bodies_before = 0;
-};
-
-std::string LoopStateToJson(const LoopState& s) {
-  return Dump(json{{"escalation", json::parse(EscalationStateToJson(s.escalation))},
-                   {"final_turn_taken", s.final_turn_taken},
-                   {"pending_guard", s.pending_guard},
-                   {"pending_replan", s.pending_replan},
-                   {"replace_bodies_before", s.replace_bodies_before}});
-}
-
-LoopState LoopStateFromJson(const std::string& text) {
-  LoopState s;
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object()) return s;
-  if (j.contains("escalation")) {
-    auto e = EscalationStateFromJson(Dump(j["escalation"]));
-    if (e.ok()) s.escalation = e.value();
-  }
-  s.final_turn_taken = j.value("final_turn_taken", false);
-  s.pending_guard = j.value("pending_guard", "");
-  s.pending_replan = j.value("pending_replan", "");
-  s.replace_bodies_before = j.value("replace_bodies_before", std::int64_t{0});
-  return s;
-}
-
 sessions::Usage ToStore(const Usage& u) { return {u.input, u.output, u.cache_read, u.cache_write}; }
 Usage FromStore(const sessions::Usage& u) { return {u.input, u.output, u.cache_read, u.cache_write}; }
-
-std::string PendingResponseJson(std::int64_t n, const Response& r) {
-  return Dump(json{{"n", n},
-                   {"message", json::parse(MessageToJson(r.message))},
-                   {"usage", json::parse(UsageToJson(r.usage))},
-                   {"stop_reason", StopReasonName(r.stop_reason)},
-                   {"model", r.model}});
-}
-
-std::optional<std::pair<std::int64_t, Response>> PendingResponseFromJson(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("n") || !j.contains("message")) return std::nullopt;
-  auto message = MessageFromJson(Dump(j["message"]));
-  if (!message.ok()) return std::nullopt;
-  Response r;
-  r.message = message.value();
-  if (j.contains("usage")) {
-    auto usage = UsageFromJson(Dump(j["usage"]));
-    if (usage.ok()) r.usage = usage.value();
-  }
-  r.model = j.value("model", "");
-  std::string stop = j.value("stop_reason", "");
-  for (StopReason reason : {StopReason::kEndTurn, StopReason::kToolUse, StopReason::kMaxTokens,
-                            StopReason::kStopSequence, StopReason::kRefusal, StopReason::kOther}) {
-    if (stop == StopReasonName(reason)) r.stop_reason = reason;
-  }
-  return std::make_pair(j["n"].get<std::int64_t>(), std::move(r));
-}
 
 tools::EvidenceRecord ToToolsRecord(const sessions::EvidenceRecord& r) {
   tools::EvidenceRecord out;
@@ -402,7 +334,7 @@ LoopOutcome Runner::Run() {
     const bool final_turn = check.verdict == BudgetVerdict::kFinalTurn;
     const bool replan = !final_turn && !state_.pending_replan.empty();
     const std::string phase = final_turn ? "final_turn" : replan ? "replan" : opt_.phase;
-    const std::string started_at = Rfc3339(deps_.clock.Now());
+    const std::string started_at = Rfc3339Utc(deps_.clock.Now());
     ladder_ = {};
     step_compactions_.clear();
     step_events_.clear();
@@ -577,7 +509,7 @@ LoopOutcome Runner::Run() {
     record.provider = opt_.provider_name;
     record.model = response.model.empty() ? model_.id : response.model;
     record.started_at = started_at;
-    record.finished_at = Rfc3339(deps_.clock.Now());
+    record.finished_at = Rfc3339Utc(deps_.clock.Now());
     record.usage = ToStore(step_usage_);
     record.cost_usd = step_cost_;
     record.stop_reason = StopReasonName(response.stop_reason);

@@ -5,6 +5,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "agent/loop_state.h"
 #include "tools/store_ledger.h"
 
 namespace intern::agent {
@@ -13,15 +14,6 @@ namespace {
 using nlohmann::json;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
 
 // Byte offset of the first `chars` code points of `s` (s.size() when it has fewer).
 std::size_t ByteOffsetOfChar(const std::string& s, std::size_t chars) {
@@ -59,7 +51,7 @@ ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string app
   ExecutedCall out;
   out.call = call;
   out.approval = std::move(approval);
-  out.started_at = Rfc3339(env.clock.Now());
+  out.started_at = Rfc3339Utc(env.clock.Now());
   auto start = env.clock.Monotonic();
   tools::StoreLedger ledger(env.store, env.session_id);
   tools::ToolContext ctx{ledger, env.clock, env.session_id, &cancel};
@@ -101,7 +93,7 @@ ExecutedCall Refused(const ToolRunEnv& env, const ToolCall& call, std::string me
   ExecutedCall out;
   out.call = call;
   out.approval = std::move(approval);
-  out.started_at = Rfc3339(env.clock.Now());
+  out.started_at = Rfc3339Utc(env.clock.Now());
   out.result = ToolResultBlock{call.id, std::move(message), true};
   sessions::EventRecord event;
   event.session_id = env.session_id;
