@@ -33,15 +33,17 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 }
 
 sessions::Usage ToStore(const Usage& u) { return {u.input, u.output, u.cache_read, u.cache_write}; }
-Usage FromStore(const sessions::Usage& u) { return {u.input, u.output, u.cache_read, u.cache_write}; }
+Usage FromStore(const sessions::Usage& u) {
+  return {u.input, u.output, u.cache_read, u.cache_write};
+}
 
 tools::EvidenceRecord ToToolsRecord(const sessions::EvidenceRecord& r) {
   tools::EvidenceRecord out;
   out.id = r.id;
   out.session_id = r.session_id;
-  out.draft = tools::EvidenceDraft{r.input.subject, r.input.kind,  r.input.field,
-                                   r.input.value,   r.input.source_url, r.input.title,
-                                   r.input.quote,   "",            r.input.tool};
+  out.draft = tools::EvidenceDraft{r.input.subject,    r.input.kind,  r.input.field, r.input.value,
+                                   r.input.source_url, r.input.title, r.input.quote, "",
+                                   r.input.tool};
   out.retrieved_at = r.retrieved_at;
   out.content_hash = r.content_hash;
   return out;
@@ -210,8 +212,7 @@ bool Runner::Summarise(const std::vector<ToolSpec>& specs) {
   LlmRequest request;
   request.model = compaction_model_.id;
   request.system = opt_.summariser_prompt;
-  request.messages.push_back(
-      Message::User(TranscriptText(view, plan.prefix_end, plan.tail_begin)));
+  request.messages.push_back(Message::User(TranscriptText(view, plan.prefix_end, plan.tail_begin)));
   request.max_tokens = opt_.max_tokens;
   request.tool_choice = ToolChoice::None();
   LlmProvider& summariser =
@@ -264,9 +265,9 @@ void Runner::ReplaceBodies() {
   state_.replace_bodies_before = cut;
   convo_.SetReplaceBodiesBefore(cut);
   last_prompt_tokens_ = 0;
-  step_events_.push_back(sessions::EventRecord{
-      0, "", std::nullopt, "", "info", "compaction_bodies_replaced",
-      Dump(json{{"before_seq", cut}})});
+  step_events_.push_back(sessions::EventRecord{0, "", std::nullopt, "", "info",
+                                               "compaction_bodies_replaced",
+                                               Dump(json{{"before_seq", cut}})});
 }
 
 bool Runner::Compact(LadderOutcome outcome, const std::vector<ToolSpec>& specs) {
@@ -279,9 +280,9 @@ bool Runner::Compact(LadderOutcome outcome, const std::vector<ToolSpec>& specs) 
       case LadderAction::kContextExhausted:
         return false;
       case LadderAction::kSummarise:
-        outcome = !Summarise(specs)  ? LadderOutcome::kSummariserFailed
-                  : Fits(specs)      ? LadderOutcome::kFits
-                                     : LadderOutcome::kStillTooLarge;
+        outcome = !Summarise(specs) ? LadderOutcome::kSummariserFailed
+                  : Fits(specs)     ? LadderOutcome::kFits
+                                    : LadderOutcome::kStillTooLarge;
         break;
       case LadderAction::kReplaceBodies:
         ReplaceBodies();
@@ -305,8 +306,8 @@ LoopOutcome Runner::Finish(SessionStatus status, const std::string& reason, bool
   out.iterations = session_.iterations;
   out.usage = FromStore(session_.usage);
   out.cost_usd = session_.cost_usd;
-  out.sentence = StopSentence(status, StopDetails{id_, session_.iterations,
-                                                  budget_.max_iterations, reason});
+  out.sentence =
+      StopSentence(status, StopDetails{id_, session_.iterations, budget_.max_iterations, reason});
   deps_.progress.Stopped(sessions::SessionStatusName(status), out.sentence);
   return out;
 }
@@ -314,7 +315,7 @@ LoopOutcome Runner::Finish(SessionStatus status, const std::string& reason, bool
 LoopOutcome Runner::Run() {
   Load();
   deps_.store.UpdateSession(id_, sessions::SessionUpdate{SessionStatus::kRunning, std::nullopt,
-                                                          std::nullopt, std::string()});
+                                                         std::nullopt, std::string()});
   deps_.progress.SessionStarted(id_, model_.id, resumed_);
 
   EscalationOptions escalation_options;
@@ -345,9 +346,9 @@ LoopOutcome Runner::Run() {
     if (convo_.empty()) convo_.Append(Message::User(opt_.task_prompt));
     if (!state_.pending_guard.empty()) convo_.Append(Message::User(state_.pending_guard));
     if (replan) {
-      convo_.Append(Message::User(ReplaceAll(
-          ReplaceAll(opt_.replan_message, "{description}", state_.pending_replan), "{pattern}",
-          state_.escalation.last_pattern)));
+      convo_.Append(Message::User(
+          ReplaceAll(ReplaceAll(opt_.replan_message, "{description}", state_.pending_replan),
+                     "{pattern}", state_.escalation.last_pattern)));
     }
     if (final_turn) convo_.Append(Message::User(opt_.final_turn_message));
 
@@ -356,7 +357,8 @@ LoopOutcome Runner::Run() {
 
     std::optional<std::string> only_tool;
     if (final_turn) only_tool = opt_.final_tool;
-    std::vector<ToolSpec> specs = replan ? std::vector<ToolSpec>{} : SpecsOf(deps_.tools, only_tool);
+    std::vector<ToolSpec> specs =
+        replan ? std::vector<ToolSpec>{} : SpecsOf(deps_.tools, only_tool);
 
     // Compaction is decided before the call even when a recorded answer will be reused, so the
     // resumed iteration commits the same compaction the lost one would have.
@@ -380,7 +382,8 @@ LoopOutcome Runner::Run() {
         request.tool_choice = final_turn ? ToolChoice::Only(opt_.final_tool)
                               : replan   ? ToolChoice::None()
                                          : ToolChoice::Auto();
-        std::int64_t chars = static_cast<std::int64_t>(opt_.system_prompt.size()) + convo_.ViewChars();
+        std::int64_t chars =
+            static_cast<std::int64_t>(opt_.system_prompt.size()) + convo_.ViewChars();
         for (const auto& s : specs) {
           chars += static_cast<std::int64_t>(s.name.size() + s.description.size() +
                                              s.json_schema.size());
@@ -400,7 +403,8 @@ LoopOutcome Runner::Run() {
           LadderOutcome outcome = LadderOutcome::kStart;
           if (ladder_started_ || ladder_.done) {
             ladder_.done = false;
-            ladder_.summary_attempts = std::max(ladder_.summary_attempts, opt_.max_summary_attempts);
+            ladder_.summary_attempts =
+                std::max(ladder_.summary_attempts, opt_.max_summary_attempts);
             outcome = LadderOutcome::kStillTooLarge;
           }
           ladder_started_ = true;
@@ -431,9 +435,10 @@ LoopOutcome Runner::Run() {
     convo_.Append(assistant);
 
     std::vector<ToolCall> calls = assistant.ToolCalls();
-    ToolRunEnv env{deps_.tools,  deps_.store,       deps_.clock, deps_.approval,
-                   deps_.progress, id_,             n,           opt_.parallel_tools,
-                   opt_.max_result_chars, deps_.interrupt, only_tool, replan};
+    ToolRunEnv env{
+        deps_.tools, deps_.store, deps_.clock,         deps_.approval,        deps_.progress,
+        id_,         n,           opt_.parallel_tools, opt_.max_result_chars, deps_.interrupt,
+        only_tool,   replan};
     auto executed = ExecuteToolCalls(env, calls, pending_results_);
     if (!executed) return Finish(SessionStatus::kInterrupted, "");
     std::vector<ToolResultBlock> blocks;
@@ -475,16 +480,15 @@ LoopOutcome Runner::Run() {
       if (decision.detection) {
         const Detection& d = *decision.detection;
         std::string pattern = DoomPatternName(d.pattern);
-        step_events_.push_back(sessions::EventRecord{
-            0, "", std::nullopt, "", "warn", "loop_detected",
-            Dump(json{{"pattern", pattern},
-                      {"description", d.description},
-                      {"action", EscalationActionName(decision.action)}})});
+        step_events_.push_back(
+            sessions::EventRecord{0, "", std::nullopt, "", "warn", "loop_detected",
+                                  Dump(json{{"pattern", pattern},
+                                            {"description", d.description},
+                                            {"action", EscalationActionName(decision.action)}})});
         deps_.progress.LoopGuard(pattern, EscalationActionName(decision.action));
         if (decision.action == EscalationAction::kGuard) {
           state_.pending_guard = ReplaceAll(
-              ReplaceAll(opt_.guard_message, "{description}", d.description), "{pattern}",
-              pattern);
+              ReplaceAll(opt_.guard_message, "{description}", d.description), "{pattern}", pattern);
         } else if (decision.action == EscalationAction::kReplan) {
           state_.pending_replan = d.description;
         } else if (decision.action == EscalationAction::kStop) {

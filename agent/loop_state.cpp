@@ -25,7 +25,6 @@ std::string Rfc3339Utc(std::chrono::system_clock::time_point t) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
 }
 
-
 std::string LoopStateToJson(const LoopState& s) {
   return Dump(json{{"escalation", json::parse(EscalationStateToJson(s.escalation))},
                    {"final_turn_taken", s.final_turn_taken},

@@ -43,7 +43,9 @@ std::string OneLine(std::string text, std::size_t max) {
   return text;
 }
 
-bool StopNow(const ToolRunEnv& env) { return env.interrupt != nullptr && env.interrupt->load() >= 2; }
+bool StopNow(const ToolRunEnv& env) {
+  return env.interrupt != nullptr && env.interrupt->load() >= 2;
+}
 
 // Runs one call that was allowed: Invoke, store a large result whole, record the result.
 ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string approval,
@@ -56,9 +58,8 @@ ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string app
   tools::StoreLedger ledger(env.store, env.session_id);
   tools::ToolContext ctx{ledger, env.clock, env.session_id, &cancel};
   tools::ToolResult result = env.tools.Invoke(call.name, call.arguments, ctx);
-  out.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        env.clock.Monotonic() - start)
-                        .count();
+  out.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(env.clock.Monotonic() - start).count();
   out.evidence_ids = result.evidence_ids;
   std::string content = std::move(result.content);
   // read_evidence pages through a stored result already (its page size bounds it): storing its
@@ -187,11 +188,10 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
       continue;
     }
     if (env.only_tool && call.name != *env.only_tool) {
-      results[i] = Refused(
-          env, call,
-          fmt::format("only {} is available on this final turn; {} was not run", *env.only_tool,
-                      call.name),
-          "refused");
+      results[i] = Refused(env, call,
+                           fmt::format("only {} is available on this final turn; {} was not run",
+                                       *env.only_tool, call.name),
+                           "refused");
       continue;
     }
     const tools::Tool* tool = env.tools.Find(call.name);
@@ -226,7 +226,8 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     if (StopNow(env)) return std::nullopt;
     const ToolCall& call = calls[i];
     const tools::Tool& tool = *env.tools.Find(call.name);
-    ApprovalVerdict verdict = env.approval.Decide(tool, call.arguments, Describe(tool, call.arguments));
+    ApprovalVerdict verdict =
+        env.approval.Decide(tool, call.arguments, Describe(tool, call.arguments));
     if (verdict == ApprovalVerdict::kDeny) {
       results[i] = Refused(env, call,
                            fmt::format("the operator did not approve this call of {}; choose "

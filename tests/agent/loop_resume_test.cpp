@@ -14,9 +14,10 @@ using agent::LlmRequest;
 using agent::Response;
 using sessions::SessionStatus;
 
-TEST_CASE("interrupt level 2 stops inside the step without committing it, and the resume runs "
-          "only the calls that had no result",
-          "[loop][resume]") {
+TEST_CASE(
+    "interrupt level 2 stops inside the step without committing it, and the resume runs "
+    "only the calls that had no result",
+    "[loop][resume]") {
   LoopFixture f;
   f.options.parallel_tools = 1;
   FakeTool& search = f.AddTool("search");
@@ -79,9 +80,10 @@ class StopNowTool final : public tools::Tool {
   std::atomic<bool> saw_cancel_{false};
 };
 
-TEST_CASE("interrupt level 2 while a tool runs cancels it, commits nothing, and the resume "
-          "runs it again instead of reusing its partial answer",
-          "[loop][resume]") {
+TEST_CASE(
+    "interrupt level 2 while a tool runs cancels it, commits nothing, and the resume "
+    "runs it again instead of reusing its partial answer",
+    "[loop][resume]") {
   LoopFixture f;
   auto slow = std::make_unique<StopNowTool>(f.interrupt);
   StopNowTool& tool = *slow;
@@ -124,15 +126,21 @@ TEST_CASE("the session runner starts a session with its settings and resumes it 
   std::vector<std::string> made;
   std::vector<LlmRequest> seen;
   agent::RunnerServices services{
-      [&](const std::string& provider, const std::string& model)
-          -> std::unique_ptr<agent::LlmProvider> {
+      [&](const std::string& provider,
+          const std::string& model) -> std::unique_ptr<agent::LlmProvider> {
         made.push_back(provider + ":" + model);
         return std::make_unique<ScriptedProvider>([&, script](int turn, const LlmRequest& r) {
           seen.push_back(r);
           return script(turn, r);
         });
       },
-      f.tools, f.store, f.clock, f.models, f.approval, f.progress, &f.interrupt};
+      f.tools,
+      f.store,
+      f.clock,
+      f.models,
+      f.approval,
+      f.progress,
+      &f.interrupt};
 
   sessions::Session seed;
   seed.kind = "compare";

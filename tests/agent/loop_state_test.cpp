@@ -55,8 +55,8 @@ TEST_CASE("a recorded model answer and a recorded tool result read back whole", 
   CHECK(call_back->second.result == call.result);
   CHECK(call_back->second.evidence_ids == call.evidence_ids);
   CHECK(call_back->second.duration_ms == 12);
-  CHECK(Rfc3339Utc(std::chrono::system_clock::time_point(std::chrono::milliseconds(1767225600123))) ==
-        "2026-01-01T00:00:00.123Z");
+  CHECK(Rfc3339Utc(std::chrono::system_clock::time_point(
+            std::chrono::milliseconds(1767225600123))) == "2026-01-01T00:00:00.123Z");
 }
 
 TEST_CASE("a long result keeps its head and names the evidence and offset to read on",
