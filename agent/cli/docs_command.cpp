@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -14,14 +15,18 @@
 
 #include "agent/cli/cli.h"
 #include "config/error.h"
+#include "agent/toolbox.h"
 #include "tools/docs/doc_index.h"
+#include "tools/http/beast_http_client.h"
 
 namespace intern::agent {
 namespace {
 namespace fs = std::filesystem;
 using tools::AddPathOptions;
 using tools::AddProgress;
+using tools::AddReport;
 using tools::AddSummary;
+using tools::DocKind;
 using tools::DocHit;
 using tools::DocIndex;
 using tools::DocSource;
@@ -35,12 +40,32 @@ bool IsUrl(const std::string& s) {
 
 // The seam for URLs: fetch_page (HTTP client, text extraction, DocIndex::AddText) is wired here
 // once the HTTP client exists.
-[[noreturn]] void AddUrl(DocIndex& /*index*/, const std::string& url,
-                         const std::string& /*subject*/) {
-  throw Error(fmt::format(
-      "cannot add {}: fetching URLs needs the HTTP client, which is not built yet; save the page "
-      "and run `intern docs add FILE`",
-      url));
+// Fetches one page (HTML, Markdown or text) with the configured HTTP client and indexes it under
+// the URL that answered. Throws Error with one sentence when it cannot.
+AddReport AddUrl(CliContext& ctx, DocIndex& index, const std::string& url,
+                 const std::string& subject) {
+  constexpr std::uint64_t kMaxPageBytes = 16ull << 20;
+  tools::BeastHttpClient http(HttpOptionsFromConfig(LoadConfig(ctx)));
+  tools::HttpRequest request;
+  request.url = url;
+  request.headers = {{"Accept", "text/html, text/markdown, text/plain;q=0.9"}};
+  request.max_body_bytes = kMaxPageBytes;
+  Result<tools::HttpResponse> response = http.Send(request);
+  if (!response) throw Error(fmt::format("cannot add {}: {}", url, response.message()));
+  if (response->status != 200)
+    throw Error(fmt::format("cannot add {}: the server answered HTTP {}", url, response->status));
+  std::string type = response->Header("content-type").value_or("");
+  std::transform(type.begin(), type.end(), type.begin(), ::tolower);
+  DocKind kind = DocKind::kText;
+  if (type.find("html") != std::string::npos) {
+    kind = DocKind::kHtml;
+  } else if (type.find("markdown") != std::string::npos) {
+    kind = DocKind::kMarkdown;
+  } else if (!type.empty() && type.rfind("text/", 0) != 0) {
+    throw Error(fmt::format("cannot add {}: it is {}, not a web page or text", url, type));
+  }
+  return index.AddText(response->final_url.empty() ? url : response->final_url, response->body,
+                       kind, subject);
 }
 
 std::string Json(const nlohmann::json& j) {
@@ -114,7 +139,12 @@ void RunAdd(CliContext& ctx, const AddOptions& o) {
   options.progress = [&printer](const AddProgress& p) { printer.Update(p); };
   // URLs first: the one that cannot be fetched fails before any file is indexed.
   for (const std::string& target : o.targets) {
-    if (IsUrl(target)) AddUrl(index, target, o.subject);
+    if (!IsUrl(target)) continue;
+    AddReport report = AddUrl(ctx, index, target, o.subject);
+    total.added += report.outcome == tools::AddOutcome::kAdded;
+    total.replaced += report.outcome == tools::AddOutcome::kReplaced;
+    total.unchanged += report.outcome == tools::AddOutcome::kUnchanged;
+    total.chunks += report.chunks;
   }
   for (const std::string& target : o.targets) {
     if (IsUrl(target)) continue;

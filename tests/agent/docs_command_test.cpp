@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "agent/cli/cli.h"
+#include "tests/support/fake_http_server.h"
 #include "config/error.h"
 
 namespace intern::agent {
@@ -147,10 +148,6 @@ TEST_CASE("docs bad arguments are refused with a sentence that names the fix") {
       {{"docs", "add", "/nonexistent/intern-doc"},
        kExitUsage,
        "intern: no such file or folder: /nonexistent/intern-doc\n"},
-      {{"docs", "add", "https://example.invalid/page"},
-       kExitError,
-       "intern: cannot add https://example.invalid/page: fetching URLs needs the HTTP client, "
-       "which is not built yet; save the page and run `intern docs add FILE`\n"},
       {{"docs", "rm"}, kExitUsage, "intern: sources is required (see `intern --help`)\n"},
       {{"docs", "rm", "12345"},
        kExitError,
@@ -208,6 +205,55 @@ TEST_CASE("the index lives under XDG_DATA_HOME when INTERN_HOME is not set") {
     CHECK(fs::exists(dir / "intern" / "docs.db"));
   }
   fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE("docs add URL fetches the page over HTTP and indexes its text for search") {
+  TempHome home;
+  testing::FakeHttpServer server;
+  server.On("GET", "/guide.html",
+            {testing::FakeResponse::Status(200,
+                                           "<html><head><title>Quantising guide</title></head><body>"
+                                         "<nav>menu zebra</nav><h1>Quantise</h1><p>Use 4-bit "
+                                         "weights for the marmalade model.</p></body></html>")
+                 .WithHeader("Content-Type", "text/html; charset=utf-8")});
+  server.On("GET", "/missing", {testing::FakeResponse::Status(404, "gone")});
+  server.On("GET", "/image.png", {testing::FakeResponse::Status(200, "\x89PNG")
+                                      .WithHeader("Content-Type", "image/png")});
+
+  std::string page = server.url() + "/guide.html";
+  Run added = Cli({"docs", "add", page.c_str()});
+  REQUIRE(added.code == kExitOk);
+  Run found = Cli({"docs", "search", "marmalade", "--json"});
+  REQUIRE(found.code == kExitOk);
+  nlohmann::json hits = nlohmann::json::parse(found.out);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].at("uri") == page);
+  CHECK(Cli({"docs", "search", "zebra", "--json"}).out == "[]\n");
+
+  std::string missing = server.url() + "/missing";
+  Run gone = Cli({"docs", "add", missing.c_str()});
+  CHECK(gone.code == kExitError);
+  CHECK(gone.err == "intern: cannot add " + missing + ": the server answered HTTP 404\n");
+
+  std::string image = server.url() + "/image.png";
+  Run png = Cli({"docs", "add", image.c_str()});
+  CHECK(png.code == kExitError);
+  CHECK(png.err == "intern: cannot add " + image + ": it is image/png, not a web page or text\n");
+}
+
+TEST_CASE("docs add of an unreachable URL fails with one sentence and indexes nothing") {
+  TempHome home;
+  Run r = Cli({"docs", "add", "http://127.0.0.1:1/page"});
+  CHECK(r.code == kExitError);
+  CHECK(r.err.rfind("intern: cannot add http://127.0.0.1:1/page: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(Cli({"docs", "list", "--json"}).out == "[]\n");
 }
 
 }  // namespace
