@@ -29,10 +29,11 @@ TEST_CASE("intern --help lists every command of the table") {
   for (const CommandSpec& spec : Commands()) CHECK(r.out.find(spec.name) != std::string::npos);
 }
 
-TEST_CASE("intern version prints the version") {
+TEST_CASE("intern version prints the version and the libraries it was built with") {
   Run r = Cli({"version"});
   CHECK(r.code == kExitOk);
-  CHECK(r.out == std::string("intern ") + kVersion + "\n");
+  CHECK(r.out.rfind(std::string("intern ") + kVersion + "\nlibraries: SQLite 3.", 0) == 0);
+  CHECK(r.out.find("libgit2 1.") != std::string::npos);
 }
 
 TEST_CASE("an unknown command is a usage error with one line naming the fix") {

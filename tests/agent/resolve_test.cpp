@@ -114,7 +114,7 @@ TEST_CASE("ambiguous candidates are scored best first") {
   CHECK(r->candidates[1].score >= 0.75);
 }
 
-TEST_CASE("--pick chooses among the candidates of an ambiguous name") {
+TEST_CASE("the --pick option: chooses among the candidates of an ambiguous name") {
   auto r = Resolve("Gemma 3", Seed(), ResolveOptions{2});
   REQUIRE(r.ok());
   REQUIRE(r->resolved());
@@ -123,7 +123,7 @@ TEST_CASE("--pick chooses among the candidates of an ambiguous name") {
   CHECK(r->note == "\"Gemma 3\" fits 2 catalog entries; --pick 2 chose Gemma 3 27B.");
 }
 
-TEST_CASE("--pick out of range is refused with the number of candidates") {
+TEST_CASE("the --pick option: out of range is refused with the number of candidates") {
   for (int pick : {0, 3, -1}) {
     auto r = Resolve("Gemma 3", Seed(), ResolveOptions{pick});
     REQUIRE_FALSE(r.ok());
@@ -133,7 +133,7 @@ TEST_CASE("--pick out of range is refused with the number of candidates") {
   }
 }
 
-TEST_CASE("--pick on a name that resolves on its own is noted and ignored") {
+TEST_CASE("the --pick option: on a name that resolves on its own is noted and ignored") {
   auto r = Resolve("vLLM", Seed(), ResolveOptions{2});
   REQUIRE(r.ok());
   CHECK(r->entry->id == "vllm");
@@ -224,7 +224,7 @@ TEST_CASE("an unknown name is looked up remotely and the operator told what was 
         "results; --pick N chooses another).");
 }
 
-TEST_CASE("--pick chooses among remote matches too") {
+TEST_CASE("the --pick option: chooses among remote matches too") {
   FakeRemote remote(TwoMatches());
   auto r = ResolveWithRemote("Tiny VLM", Seed(), remote, ResolveOptions{2});
   REQUIRE(r.ok());

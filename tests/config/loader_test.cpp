@@ -366,7 +366,7 @@ TEST_CASE("a bad environment value is rejected naming the variable") {
   }
 }
 
-TEST_CASE("-c flags override everything, later flags win, values are parsed like env values") {
+TEST_CASE("config flags (-c) override everything, later flags win, values are parsed like env values") {
   Layers l;
   l.options.env["INTERN_BENCH_APPROVAL"] = "deny";
   l.options.flag_overrides = {"bench.approval=auto", "agent.max_iterations=5",
