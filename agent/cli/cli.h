@@ -5,6 +5,7 @@
 // 0 ok, 1 error, 2 usage, 3 stopped by cap/budget/loop). It catches intern::Error and CLI11
 // parse errors and prints them as one sentence on `err`; anything else propagates to main().
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -17,7 +18,16 @@ namespace CLI {
 class App;
 }
 
+namespace intern::sessions {
+class Store;
+}
+namespace intern::tools {
+class ToolRegistry;
+}
+
 namespace intern::agent {
+
+class LlmProvider;
 
 // What every command handler gets: the output streams, global options, and the exit code to set.
 struct CliContext {
@@ -32,6 +42,20 @@ struct CliContext {
   std::optional<config::LoadOptions> load_options = std::nullopt;
   // Filled by the first LoadConfig call and shared by every later one.
   std::shared_ptr<const config::Config> loaded_config = nullptr;
+
+  // ---- Seams for commands that run the agent loop (`sessions resume`, later `compare`) ----
+  // LEAD: main() fills these once the providers and the research tools are merged. Empty, the
+  // commands that need them stop with one sentence saying so.
+  // Makes the LLM provider for (provider name, model) from the config; keys come from the
+  // config/environment, never from the store. nullptr when it cannot.
+  std::function<std::unique_ptr<LlmProvider>(const config::Config&, const std::string& provider,
+                                             const std::string& model)>
+      provider_factory = nullptr;
+  // Registers the research tools (doc_search, github_lookup, submit_draft, ...) that a session
+  // of `session_id` may call. read_evidence is registered by the loop's commands themselves.
+  std::function<void(const config::Config&, tools::ToolRegistry&, sessions::Store&,
+                     const std::string& session_id)>
+      register_tools = nullptr;
 };
 
 // The merged configuration of this run (load_options + config_overrides), loaded on first use
@@ -63,5 +87,7 @@ void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachToolsCommand(CLI::App& cmd, CliContext& ctx);
+// `sessions resume ID` (agent/cli/sessions_resume.cpp), attached by AttachSessionsCommand.
+void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx);
 
 }  // namespace intern::agent

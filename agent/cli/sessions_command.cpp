@@ -1,5 +1,5 @@
 // `intern sessions list|show ID|export ID` — reading the session store (DESIGN §11). `resume`
-// belongs to the agent loop and is attached there.
+// belongs to the agent loop: agent/cli/sessions_resume.cpp.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -262,6 +262,8 @@ void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx) {
       ->check(CLI::IsMember({"jsonl"}))
       ->capture_default_str();
   exporter->callback([&ctx, export_options] { RunExport(ctx, *export_options); });
+
+  AttachSessionsResume(cmd, ctx);
 }
 
 }  // namespace intern::agent

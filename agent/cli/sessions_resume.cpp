@@ -1,0 +1,117 @@
+// `intern sessions resume ID` — continues a session that stopped (interrupted, killed, capped by
+// an approval, failed, stuck, ...) from its last committed step, with the cap, budgets and
+// settings it started with (agent/session_runner.h).
+//
+// LEAD: the provider and the research tools come through the CliContext seams
+// (provider_factory, register_tools); until main() fills them the command says so in one
+// sentence.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "agent/approval.h"
+#include "agent/cli/cli.h"
+#include "agent/loop_status.h"
+#include "agent/models.h"
+#include "agent/progress.h"
+#include "agent/session_runner.h"
+#include "agent/signals.h"
+#include "config/error.h"
+#include "sessions/store.h"
+#include "tools/read_evidence_tool.h"
+#include "tools/registry.h"
+
+namespace intern::agent {
+namespace {
+
+struct ResumeOptions {
+  std::string id;
+  bool json = false;
+  bool yes = false;
+};
+
+// The loop options the config gives today; a session's own settings take precedence.
+LoopOptions DefaultsFrom(const config::Config& cfg) {
+  LoopOptions o;
+  o.max_iterations = cfg.agent.max_iterations;
+  o.budget_tokens = cfg.agent.budget_tokens;
+  o.budget_usd = cfg.agent.budget_usd;
+  o.parallel_tools = cfg.agent.parallel_tools;
+  o.stall_iterations = cfg.agent.stall_iterations;
+  o.trigger_ratio = cfg.compaction.trigger_ratio;
+  o.keep_turns = cfg.compaction.keep_turns;
+  o.compaction_model = cfg.compaction.model;
+  o.max_result_chars = static_cast<std::size_t>(cfg.tools.max_result_chars);
+  return o;
+}
+
+std::string ResolveId(sessions::Store& store, const std::string& id) {
+  if (store.GetSession(id)) return id;
+  std::vector<std::string> matches = store.SessionIdsWithPrefix(id, 2);
+  if (matches.size() == 1 && !id.empty()) return matches[0];
+  if (matches.size() > 1) {
+    throw Error(fmt::format("\"{}\" matches several sessions; give more of the id", id));
+  }
+  throw Error(fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id,
+                          store.path()));
+}
+
+void RunResume(CliContext& ctx, const ResumeOptions& options) {
+  const config::Config& cfg = LoadConfig(ctx);
+  if (!ctx.provider_factory) {
+    throw Error(
+        "`intern sessions resume` needs a language-model provider, and none is wired into this "
+        "build yet; use a build that includes the providers module");
+  }
+  sessions::Store store = sessions::Store::Open(config::StorePath(cfg));
+  std::string id = ResolveId(store, options.id);
+
+  tools::ToolRegistry registry;
+  registry.Register(std::make_unique<tools::ReadEvidenceTool>());
+  if (ctx.register_tools) ctx.register_tools(cfg, registry, store, id);
+
+  bool tty = ::isatty(STDOUT_FILENO) == 1;
+  std::unique_ptr<ProgressSink> progress;
+  if (options.json || !tty) {
+    progress = std::make_unique<JsonProgress>(ctx.out, SystemClock::Instance());
+  } else {
+    progress = std::make_unique<TerminalProgress>(ctx.out, SystemClock::Instance(),
+                                                  UseColor(tty, std::getenv("NO_COLOR")));
+  }
+  FixedApproval allow_all(ApprovalVerdict::kAllow);
+  FixedApproval deny_all(ApprovalVerdict::kDeny);
+  PromptApproval ask(std::cin, ctx.err);
+  ApprovalPolicy& approval = options.yes                       ? static_cast<ApprovalPolicy&>(allow_all)
+                             : ::isatty(STDIN_FILENO) == 1 ? static_cast<ApprovalPolicy&>(ask)
+                                                           : static_cast<ApprovalPolicy&>(deny_all);
+  ModelCatalog models = ModelCatalog::Embedded();
+  InterruptGuard interrupt;
+  RunnerServices services{
+      [&ctx, &cfg](const std::string& provider, const std::string& model) {
+        return ctx.provider_factory(cfg, provider, model);
+      },
+      registry, store, SystemClock::Instance(), models, approval, *progress, &interrupt.level()};
+  LoopOutcome outcome = ResumeSession(services, id, DefaultsFrom(cfg));
+  ctx.exit_code = ExitCodeFor(outcome.status);
+}
+
+}  // namespace
+
+void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx) {
+  auto options = std::make_shared<ResumeOptions>();
+  CLI::App* resume = sessions_cmd.add_subcommand(
+      "resume", "Continue a stopped session from its last committed step (same cap and budget)");
+  resume->add_option("id", options->id, "Session id or a unique prefix (see `intern sessions list`)")
+      ->required();
+  resume->add_flag("--json", options->json, "Print progress as one JSON event a line");
+  resume->add_flag("--yes", options->yes,
+                   "Approve every tool call that would ask (benchmarks, unvetted MCP tools)");
+  resume->callback([&ctx, options] { RunResume(ctx, *options); });
+}
+
+}  // namespace intern::agent
