@@ -13,6 +13,10 @@ namespace intern::agent {
 const std::vector<CommandSpec>& Commands() {
   // In the order of DESIGN §11.
   static const std::vector<CommandSpec> kCommands = {
+      {"compare", "Research two AI tools and leave a side-by-side comparison draft for review",
+       AttachCompareCommand},
+      {"drafts", "List drafts waiting for review, or show one (list | show ID)",
+       AttachDraftsCommand},
       {"sessions", "List, show and export research sessions", AttachSessionsCommand},
       {"docs", "Manage and search the local document index (add, list, rm, search)",
        AttachDocsCommand},

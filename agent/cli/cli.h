@@ -87,6 +87,8 @@ void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachToolsCommand(CLI::App& cmd, CliContext& ctx);
+void AttachCompareCommand(CLI::App& cmd, CliContext& ctx);
+void AttachDraftsCommand(CLI::App& cmd, CliContext& ctx);
 // `sessions resume ID` (agent/cli/sessions_resume.cpp), attached by AttachSessionsCommand.
 void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx);
 
