@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/catalog_store.h"
 #include "agent/comparison_json.h"
 #include "agent/prompts.h"
 #include "agent/providers/offline_provider.h"
@@ -82,7 +83,51 @@ std::string DefaultModel(const config::Config& cfg, const std::string& provider)
   return "offline";
 }
 
+// The offline researcher with the store handle and catalog it reads, owned together.
+class StandaloneOffline final : public LlmProvider {
+ public:
+  StandaloneOffline(config::Catalog catalog, sessions::Store store)
+      : catalog_(std::move(catalog)), store_(std::move(store)) {}
+  void Start(std::unique_ptr<LlmProvider> inner) { inner_ = std::move(inner); }
+  const config::Catalog& catalog() const { return catalog_; }
+  const sessions::Store& store() const { return store_; }
+  Result<Response> Complete(const LlmRequest& request,
+                            const std::function<void(std::string_view)>& on_delta) override {
+    return inner_->Complete(request, on_delta);
+  }
+
+ private:
+  config::Catalog catalog_;
+  sessions::Store store_;
+  std::unique_ptr<LlmProvider> inner_;
+};
+
 }  // namespace
+
+config::Catalog CatalogWithStore(const config::Config& cfg) {
+  StoreCatalogOverlay overlay([&cfg] { return config::StorePath(cfg); }, "lookup");
+  Result<config::Catalog> catalog =
+      config::Catalog::WithOverlay(config::Catalog::Embedded(), overlay);
+  if (!catalog.ok()) throw Error(catalog.message());
+  return std::move(catalog.value());
+}
+
+Result<std::unique_ptr<LlmProvider>> MakeStandaloneProvider(const config::Config& cfg,
+                                                            const std::string& provider,
+                                                            const std::string& model) {
+  std::string name = provider.empty() ? cfg.providers.default_provider : provider;
+  if (!name.empty() && name != "offline") {
+    return MakeConfiguredProvider(cfg, name, model, {}, SystemClock::Instance());
+  }
+  auto owner = std::make_unique<StandaloneOffline>(CatalogWithStore(cfg),
+                                                   sessions::Store::Open(config::StorePath(cfg)));
+  Result<std::unique_ptr<LlmProvider>> inner = MakeConfiguredProvider(
+      cfg, "offline", "", OfflineSources{&owner->catalog(), &owner->store()},
+      SystemClock::Instance());
+  if (!inner.ok()) return inner.failure();
+  owner->Start(std::move(inner.value()));
+  return std::unique_ptr<LlmProvider>(std::move(owner));
+}
 
 ResolvedPair ResolvePair(const CompareRequest& request, const config::Catalog& catalog) {
   ResolvedPair pair;

@@ -74,6 +74,17 @@ Result<std::unique_ptr<LlmProvider>> MakeConfiguredProvider(const config::Config
                                                             const OfflineSources& offline,
                                                             Clock& clock);
 
+// MakeConfiguredProvider for a caller that has no store or catalog at hand (`sessions resume`):
+// the offline researcher gets its own handle on the store at config::StorePath(cfg) and the
+// catalog with the store's additions, owned with the provider.
+Result<std::unique_ptr<LlmProvider>> MakeStandaloneProvider(const config::Config& cfg,
+                                                            const std::string& provider,
+                                                            const std::string& model);
+
+// The embedded catalog with the additions kept in `store`. Throws intern::Error when the
+// additions cannot be read.
+config::Catalog CatalogWithStore(const config::Config& cfg);
+
 // Registers into `registry` every research tool of a Toolbox built from `cfg` (the toolbox is
 // shared by the registered tools and lives as long as they do), except names already registered
 // and, when !bench, run_benchmark; then catalog_facts (over `catalog`) and submit_draft

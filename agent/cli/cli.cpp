@@ -31,8 +31,10 @@ const std::vector<CommandSpec>& Commands() {
 }
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
-           std::optional<config::LoadOptions> load_options) {
+           std::optional<config::LoadOptions> load_options,
+           const std::function<void(CliContext&)>& wire) {
   CliContext ctx{out, err, {}, kExitOk, std::move(load_options), nullptr};
+  if (wire) wire(ctx);
   CLI::App app{"intern — researches AI tools and drafts side-by-side comparisons for review",
                "intern"};
   app.require_subcommand(1);

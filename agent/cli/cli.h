@@ -52,7 +52,8 @@ struct CliContext {
                                              const std::string& model)>
       provider_factory = nullptr;
   // Registers the research tools (doc_search, github_lookup, submit_draft, ...) that a session
-  // of `session_id` may call. read_evidence is registered by the loop's commands themselves.
+  // of `session_id` may call, skipping names the registry already has (the loop's commands
+  // register read_evidence themselves). The tools may keep state (a Toolbox) alive with them.
   std::function<void(const config::Config&, tools::ToolRegistry&, sessions::Store&,
                      const std::string& session_id)>
       register_tools = nullptr;
@@ -76,8 +77,15 @@ struct CommandSpec {
 const std::vector<CommandSpec>& Commands();
 
 // `load_options`: see CliContext::load_options (tests pass their own; main passes none).
+// `wire`, when set, fills the context's seams before parsing (main passes WireAgent).
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
-           std::optional<config::LoadOptions> load_options = std::nullopt);
+           std::optional<config::LoadOptions> load_options = std::nullopt,
+           const std::function<void(CliContext&)>& wire = nullptr);
+
+// Fills provider_factory (providers from the config, the offline researcher by default) and
+// register_tools (the Toolbox's research tools, catalog_facts and submit_draft stamped with
+// the session's provider and model). agent/cli/wiring.cpp.
+void WireAgent(CliContext& ctx);
 
 // Attach functions, one per command file (agent/cli/<name>_command.cpp).
 void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
