@@ -3,6 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -86,6 +87,12 @@ tools::ToolResult CatalogFactsTool::Run(const nlohmann::json& args, tools::ToolC
   add("licence", entry.licence, home, "licence: " + entry.licence);
   add("pricing", entry.pricing.model, home,
       fmt::format("pricing: {} ({})", entry.pricing.model, entry.pricing.entry));
+  // A docs page or, for a model, its model card: whether a newcomer has something to read.
+  const std::string& docs = entry.links.docs.empty() ? entry.links.hf : entry.links.docs;
+  add("docs", docs, docs, "documentation: " + docs);
+  if (std::find(entry.topics.begin(), entry.topics.end(), "on-device") != entry.topics.end()) {
+    add("on_device", "yes", home, "catalog topic: on-device");
+  }
   for (const auto& fact : entry.facts) {
     add(fact.field, fact.value, fact.source,
         fmt::format("{}: {} (checked {})", fact.field, fact.value, fact.checked));

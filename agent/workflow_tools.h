@@ -4,6 +4,8 @@
 //   catalog_facts(subject)  kRead. Records what the catalog knows about one subject as evidence
 //       rows about that subject: every dated fact with its own source URL, plus kind, category,
 //       organisation, licence and pricing (sourced to the entry's home, docs, repo or hub page),
+//       "docs" (the docs page, else the model card) and "on_device: yes" for entries with the
+//       on-device topic,
 //       so a draft can cite them. The result lists each row as "ev-N field: value".
 //       Failure (error result): `no catalog entry matches "x"; use the name the task gave` (with
 //       the candidates when ambiguous).

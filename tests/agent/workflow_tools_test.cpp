@@ -55,18 +55,22 @@ TEST_CASE("catalog_facts records every dated fact with its source plus the entry
   Bench b;
   tools::ToolResult r = b.Call("catalog_facts", {{"subject", "smolvlm 2"}});
   REQUIRE_FALSE(r.is_error);
-  // kind, category, organisation, licence, pricing + 6 dated facts.
-  CHECK(r.evidence_ids.size() == 11);
+  // kind, category, organisation, licence, pricing, docs, on_device + 6 dated facts.
+  CHECK(r.evidence_ids.size() == 13);
   auto records = b.Records();
-  REQUIRE(records.size() == 11);
+  REQUIRE(records.size() == 13);
   CHECK(records[3].draft.subject == "SmolVLM2");
   CHECK(records[3].draft.field == "licence");
   CHECK(records[3].draft.value == "Apache-2.0");
   CHECK(records[3].draft.source_url == "https://huggingface.co/blog/smolvlm2");
-  CHECK(records[5].draft.field == "parameters");
-  CHECK(records[5].draft.source_url == "https://github.com/huggingface/blog/pull/2691");
-  CHECK(records[5].draft.quote == "parameters: 2.2B, 500M and 256M variants (checked 2026-11-21)");
-  CHECK(r.content.rfind("SmolVLM2 — 11 rows recorded from the catalog:\n", 0) == 0);
+  CHECK(records[5].draft.field == "docs");
+  CHECK(records[5].draft.value == "https://huggingface.co/HuggingFaceTB/SmolVLM2-2.2B-Instruct");
+  CHECK(records[6].draft.field == "on_device");
+  CHECK(records[6].draft.value == "yes");
+  CHECK(records[7].draft.field == "parameters");
+  CHECK(records[7].draft.source_url == "https://github.com/huggingface/blog/pull/2691");
+  CHECK(records[7].draft.quote == "parameters: 2.2B, 500M and 256M variants (checked 2026-11-21)");
+  CHECK(r.content.rfind("SmolVLM2 — 13 rows recorded from the catalog:\n", 0) == 0);
 }
 
 TEST_CASE("catalog_facts on a name the catalog does not know is an error the model can read",
