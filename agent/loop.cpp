@@ -10,6 +10,7 @@
 #include "agent/compaction.h"
 #include "agent/doom_loop.h"
 #include "agent/loop_context.h"
+#include "agent/loop_state.h"
 #include "agent/loop_status.h"
 #include "agent/loop_tools.h"
 #include "agent/message_json.h"
@@ -23,15 +24,6 @@ using sessions::SessionStatus;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
-
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (std::size_t at = text.find(from); at != std::string::npos;
        at = text.find(from, at + to.size())) {
@@ -40,76 +32,18 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
   return text;
 }
 
-// What the loop keeps between iterations in Session.loop_state, so a resume behaves alike.
-struct LoopState {
-  EscalationState escalation;
-  bool final_turn_taken = false;
-  std::string pending_guard;         // guard message to send before the next call
-  std::string pending_replan;        // non-empty: the next turn is the forced re-plan
-  std::int64_t replace_bodies_before = 0;
-};
-
-std::string LoopStateToJson(const LoopState& s) {
-  return Dump(json{{"escalation", json::parse(EscalationStateToJson(s.escalation))},
-                   {"final_turn_taken", s.final_turn_taken},
-                   {"pending_guard", s.pending_guard},
-                   {"pending_replan", s.pending_replan},
-                   {"replace_bodies_before", s.replace_bodies_before}});
-}
-
-LoopState LoopStateFromJson(const std::string& text) {
-  LoopState s;
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object()) return s;
-  if (j.contains("escalation")) {
-    auto e = EscalationStateFromJson(Dump(j["escalation"]));
-    if (e.ok()) s.escalation = e.value();
-  }
-  s.final_turn_taken = j.value("final_turn_taken", false);
-  s.pending_guard = j.value("pending_guard", "");
-  s.pending_replan = j.value("pending_replan", "");
-  s.replace_bodies_before = j.value("replace_bodies_before", std::int64_t{0});
-  return s;
-}
-
 sessions::Usage ToStore(const Usage& u) { return {u.input, u.output, u.cache_read, u.cache_write}; }
-Usage FromStore(const sessions::Usage& u) { return {u.input, u.output, u.cache_read, u.cache_write}; }
-
-std::string PendingResponseJson(std::int64_t n, const Response& r) {
-  return Dump(json{{"n", n},
-                   {"message", json::parse(MessageToJson(r.message))},
-                   {"usage", json::parse(UsageToJson(r.usage))},
-                   {"stop_reason", StopReasonName(r.stop_reason)},
-                   {"model", r.model}});
-}
-
-std::optional<std::pair<std::int64_t, Response>> PendingResponseFromJson(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("n") || !j.contains("message")) return std::nullopt;
-  auto message = MessageFromJson(Dump(j["message"]));
-  if (!message.ok()) return std::nullopt;
-  Response r;
-  r.message = message.value();
-  if (j.contains("usage")) {
-    auto usage = UsageFromJson(Dump(j["usage"]));
-    if (usage.ok()) r.usage = usage.value();
-  }
-  r.model = j.value("model", "");
-  std::string stop = j.value("stop_reason", "");
-  for (StopReason reason : {StopReason::kEndTurn, StopReason::kToolUse, StopReason::kMaxTokens,
-                            StopReason::kStopSequence, StopReason::kRefusal, StopReason::kOther}) {
-    if (stop == StopReasonName(reason)) r.stop_reason = reason;
-  }
-  return std::make_pair(j["n"].get<std::int64_t>(), std::move(r));
+Usage FromStore(const sessions::Usage& u) {
+  return {u.input, u.output, u.cache_read, u.cache_write};
 }
 
 tools::EvidenceRecord ToToolsRecord(const sessions::EvidenceRecord& r) {
   tools::EvidenceRecord out;
   out.id = r.id;
   out.session_id = r.session_id;
-  out.draft = tools::EvidenceDraft{r.input.subject, r.input.kind,  r.input.field,
-                                   r.input.value,   r.input.source_url, r.input.title,
-                                   r.input.quote,   "",            r.input.tool};
+  out.draft = tools::EvidenceDraft{r.input.subject,    r.input.kind,  r.input.field, r.input.value,
+                                   r.input.source_url, r.input.title, r.input.quote, "",
+                                   r.input.tool};
   out.retrieved_at = r.retrieved_at;
   out.content_hash = r.content_hash;
   return out;
@@ -278,8 +212,7 @@ bool Runner::Summarise(const std::vector<ToolSpec>& specs) {
   LlmRequest request;
   request.model = compaction_model_.id;
   request.system = opt_.summariser_prompt;
-  request.messages.push_back(
-      Message::User(TranscriptText(view, plan.prefix_end, plan.tail_begin)));
+  request.messages.push_back(Message::User(TranscriptText(view, plan.prefix_end, plan.tail_begin)));
   request.max_tokens = opt_.max_tokens;
   request.tool_choice = ToolChoice::None();
   LlmProvider& summariser =
@@ -332,9 +265,9 @@ void Runner::ReplaceBodies() {
   state_.replace_bodies_before = cut;
   convo_.SetReplaceBodiesBefore(cut);
   last_prompt_tokens_ = 0;
-  step_events_.push_back(sessions::EventRecord{
-      0, "", std::nullopt, "", "info", "compaction_bodies_replaced",
-      Dump(json{{"before_seq", cut}})});
+  step_events_.push_back(sessions::EventRecord{0, "", std::nullopt, "", "info",
+                                               "compaction_bodies_replaced",
+                                               Dump(json{{"before_seq", cut}})});
 }
 
 bool Runner::Compact(LadderOutcome outcome, const std::vector<ToolSpec>& specs) {
@@ -347,9 +280,9 @@ bool Runner::Compact(LadderOutcome outcome, const std::vector<ToolSpec>& specs) 
       case LadderAction::kContextExhausted:
         return false;
       case LadderAction::kSummarise:
-        outcome = !Summarise(specs)  ? LadderOutcome::kSummariserFailed
-                  : Fits(specs)      ? LadderOutcome::kFits
-                                     : LadderOutcome::kStillTooLarge;
+        outcome = !Summarise(specs) ? LadderOutcome::kSummariserFailed
+                  : Fits(specs)     ? LadderOutcome::kFits
+                                    : LadderOutcome::kStillTooLarge;
         break;
       case LadderAction::kReplaceBodies:
         ReplaceBodies();
@@ -373,8 +306,8 @@ LoopOutcome Runner::Finish(SessionStatus status, const std::string& reason, bool
   out.iterations = session_.iterations;
   out.usage = FromStore(session_.usage);
   out.cost_usd = session_.cost_usd;
-  out.sentence = StopSentence(status, StopDetails{id_, session_.iterations,
-                                                  budget_.max_iterations, reason});
+  out.sentence =
+      StopSentence(status, StopDetails{id_, session_.iterations, budget_.max_iterations, reason});
   deps_.progress.Stopped(sessions::SessionStatusName(status), out.sentence);
   return out;
 }
@@ -382,7 +315,7 @@ LoopOutcome Runner::Finish(SessionStatus status, const std::string& reason, bool
 LoopOutcome Runner::Run() {
   Load();
   deps_.store.UpdateSession(id_, sessions::SessionUpdate{SessionStatus::kRunning, std::nullopt,
-                                                          std::nullopt, std::string()});
+                                                         std::nullopt, std::string()});
   deps_.progress.SessionStarted(id_, model_.id, resumed_);
 
   EscalationOptions escalation_options;
@@ -402,7 +335,7 @@ LoopOutcome Runner::Run() {
     const bool final_turn = check.verdict == BudgetVerdict::kFinalTurn;
     const bool replan = !final_turn && !state_.pending_replan.empty();
     const std::string phase = final_turn ? "final_turn" : replan ? "replan" : opt_.phase;
-    const std::string started_at = Rfc3339(deps_.clock.Now());
+    const std::string started_at = Rfc3339Utc(deps_.clock.Now());
     ladder_ = {};
     step_compactions_.clear();
     step_events_.clear();
@@ -413,9 +346,9 @@ LoopOutcome Runner::Run() {
     if (convo_.empty()) convo_.Append(Message::User(opt_.task_prompt));
     if (!state_.pending_guard.empty()) convo_.Append(Message::User(state_.pending_guard));
     if (replan) {
-      convo_.Append(Message::User(ReplaceAll(
-          ReplaceAll(opt_.replan_message, "{description}", state_.pending_replan), "{pattern}",
-          state_.escalation.last_pattern)));
+      convo_.Append(Message::User(
+          ReplaceAll(ReplaceAll(opt_.replan_message, "{description}", state_.pending_replan),
+                     "{pattern}", state_.escalation.last_pattern)));
     }
     if (final_turn) convo_.Append(Message::User(opt_.final_turn_message));
 
@@ -424,18 +357,21 @@ LoopOutcome Runner::Run() {
 
     std::optional<std::string> only_tool;
     if (final_turn) only_tool = opt_.final_tool;
-    std::vector<ToolSpec> specs = replan ? std::vector<ToolSpec>{} : SpecsOf(deps_.tools, only_tool);
+    std::vector<ToolSpec> specs =
+        replan ? std::vector<ToolSpec>{} : SpecsOf(deps_.tools, only_tool);
 
+    // Compaction is decided before the call even when a recorded answer will be reused, so the
+    // resumed iteration commits the same compaction the lost one would have.
+    if (!Fits(specs)) {
+      ladder_started_ = true;
+      if (!Compact(LadderOutcome::kStart, specs)) {
+        return Finish(SessionStatus::kContextExhausted, "");
+      }
+    }
     Response response;
     if (pending_response_) {
       response = *pending_response_;
     } else {
-      if (!Fits(specs)) {
-        ladder_started_ = true;
-        if (!Compact(LadderOutcome::kStart, specs)) {
-          return Finish(SessionStatus::kContextExhausted, "");
-        }
-      }
       while (true) {
         LlmRequest request;
         request.model = model_.id;
@@ -446,7 +382,8 @@ LoopOutcome Runner::Run() {
         request.tool_choice = final_turn ? ToolChoice::Only(opt_.final_tool)
                               : replan   ? ToolChoice::None()
                                          : ToolChoice::Auto();
-        std::int64_t chars = static_cast<std::int64_t>(opt_.system_prompt.size()) + convo_.ViewChars();
+        std::int64_t chars =
+            static_cast<std::int64_t>(opt_.system_prompt.size()) + convo_.ViewChars();
         for (const auto& s : specs) {
           chars += static_cast<std::int64_t>(s.name.size() + s.description.size() +
                                              s.json_schema.size());
@@ -466,7 +403,8 @@ LoopOutcome Runner::Run() {
           LadderOutcome outcome = LadderOutcome::kStart;
           if (ladder_started_ || ladder_.done) {
             ladder_.done = false;
-            ladder_.summary_attempts = std::max(ladder_.summary_attempts, opt_.max_summary_attempts);
+            ladder_.summary_attempts =
+                std::max(ladder_.summary_attempts, opt_.max_summary_attempts);
             outcome = LadderOutcome::kStillTooLarge;
           }
           ladder_started_ = true;
@@ -497,9 +435,10 @@ LoopOutcome Runner::Run() {
     convo_.Append(assistant);
 
     std::vector<ToolCall> calls = assistant.ToolCalls();
-    ToolRunEnv env{deps_.tools,  deps_.store,       deps_.clock, deps_.approval,
-                   deps_.progress, id_,             n,           opt_.parallel_tools,
-                   opt_.max_result_chars, deps_.interrupt, only_tool, replan};
+    ToolRunEnv env{
+        deps_.tools, deps_.store, deps_.clock,         deps_.approval,        deps_.progress,
+        id_,         n,           opt_.parallel_tools, opt_.max_result_chars, deps_.interrupt,
+        only_tool,   replan};
     auto executed = ExecuteToolCalls(env, calls, pending_results_);
     if (!executed) return Finish(SessionStatus::kInterrupted, "");
     std::vector<ToolResultBlock> blocks;
@@ -541,16 +480,15 @@ LoopOutcome Runner::Run() {
       if (decision.detection) {
         const Detection& d = *decision.detection;
         std::string pattern = DoomPatternName(d.pattern);
-        step_events_.push_back(sessions::EventRecord{
-            0, "", std::nullopt, "", "warn", "loop_detected",
-            Dump(json{{"pattern", pattern},
-                      {"description", d.description},
-                      {"action", EscalationActionName(decision.action)}})});
+        step_events_.push_back(
+            sessions::EventRecord{0, "", std::nullopt, "", "warn", "loop_detected",
+                                  Dump(json{{"pattern", pattern},
+                                            {"description", d.description},
+                                            {"action", EscalationActionName(decision.action)}})});
         deps_.progress.LoopGuard(pattern, EscalationActionName(decision.action));
         if (decision.action == EscalationAction::kGuard) {
           state_.pending_guard = ReplaceAll(
-              ReplaceAll(opt_.guard_message, "{description}", d.description), "{pattern}",
-              pattern);
+              ReplaceAll(opt_.guard_message, "{description}", d.description), "{pattern}", pattern);
         } else if (decision.action == EscalationAction::kReplan) {
           state_.pending_replan = d.description;
         } else if (decision.action == EscalationAction::kStop) {
@@ -575,7 +513,7 @@ LoopOutcome Runner::Run() {
     record.provider = opt_.provider_name;
     record.model = response.model.empty() ? model_.id : response.model;
     record.started_at = started_at;
-    record.finished_at = Rfc3339(deps_.clock.Now());
+    record.finished_at = Rfc3339Utc(deps_.clock.Now());
     record.usage = ToStore(step_usage_);
     record.cost_usd = step_cost_;
     record.stop_reason = StopReasonName(response.stop_reason);

@@ -31,7 +31,10 @@
 //   failed             the provider failed (after its own retries) for a reason other than
 //                      context length; the step is not committed and the session is resumable
 //   interrupted        interrupt level 1 between steps, or level 2 at the next check inside a
-//                      step (the partial step is not committed; pending events stay for resume)
+//                      step (the partial step is not committed; pending events stay for resume).
+//                      Level 2 reaches running tools through ToolContext::cancelled; a model
+//                      call cannot be cancelled through LlmProvider, so it is abandoned when it
+//                      returns (its answer is recorded first, so a resume does not pay again).
 //
 // Errors: store failures throw intern::Error (the session is left as it was at its last commit).
 // Thread safety: one RunSession per session at a time; the loop runs read-only tool calls on
@@ -69,24 +72,24 @@ struct LoopDeps {
 
 // Every knob of a run. Defaults match config/default.toml.
 struct LoopOptions {
-  std::string model;                // the session's model (context window, prices)
-  std::string compaction_model;     // "" = `model`
-  std::string provider_name;        // recorded with each step ("anthropic", "openai", ...)
-  int max_iterations = 300;         // agent.max_iterations (Session.caps wins when set)
-  std::int64_t budget_tokens = 0;   // agent.budget_tokens, 0 = none (Session.caps wins when set)
-  double budget_usd = 0.0;          // agent.budget_usd, 0 = none (Session.caps wins when set)
-  int parallel_tools = 4;           // agent.parallel_tools: read-only calls run at once
-  int stall_iterations = 8;         // agent.stall_iterations: the stagnation pattern
-  double trigger_ratio = 0.8;       // compaction.trigger_ratio
-  int keep_turns = 6;               // compaction.keep_turns
-  int max_summary_attempts = 2;     // summariser tries per compaction episode
+  std::string model;               // the session's model (context window, prices)
+  std::string compaction_model;    // "" = `model`
+  std::string provider_name;       // recorded with each step ("anthropic", "openai", ...)
+  int max_iterations = 300;        // agent.max_iterations (Session.caps wins when set)
+  std::int64_t budget_tokens = 0;  // agent.budget_tokens, 0 = none (Session.caps wins when set)
+  double budget_usd = 0.0;         // agent.budget_usd, 0 = none (Session.caps wins when set)
+  int parallel_tools = 4;          // agent.parallel_tools: read-only calls run at once
+  int stall_iterations = 8;        // agent.stall_iterations: the stagnation pattern
+  double trigger_ratio = 0.8;      // compaction.trigger_ratio
+  int keep_turns = 6;              // compaction.keep_turns
+  int max_summary_attempts = 2;    // summariser tries per compaction episode
   std::size_t max_result_chars = 20'000;  // tools.max_result_chars
-  int max_tokens = 4096;            // output limit per call
+  int max_tokens = 4096;                  // output limit per call
   std::string final_tool = "submit_draft";
-  std::string phase = "research";   // recorded with each step
+  std::string phase = "research";  // recorded with each step
 
   std::string system_prompt = "You are intern, a careful research agent.";
-  std::string task_prompt;          // the first user message (sent on iteration 1)
+  std::string task_prompt;  // the first user message (sent on iteration 1)
   std::string summariser_prompt =
       "Summarise the conversation below into the research schema: ## Subjects, ## Facts (each "
       "with its evidence ids in brackets), ## Open questions, ## Sources visited, ## Plan status. "

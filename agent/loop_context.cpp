@@ -62,14 +62,14 @@ std::vector<Message> Conversation::View(std::vector<std::int64_t>* seqs) const {
             (view_seqs[keep_from] != kUncommitted && view_seqs[keep_from] < replace_before_seq_))) {
       ++keep_from;
     }
-    view = ReplaceOldToolResults(view, keep_from, [this](const ToolResultBlock& r)
-                                     -> std::optional<std::string> {
-      auto it = evidence_by_call_.find(r.tool_use_id);
-      if (it == evidence_by_call_.end()) return std::nullopt;
-      const std::string& id = it->second.back();  // a stored whole result is the last id
-      return fmt::format("[stored as {}: {} chars; read_evidence(\"{}\", 0) reads it]", id,
-                         r.content.size(), id);
-    });
+    view = ReplaceOldToolResults(
+        view, keep_from, [this](const ToolResultBlock& r) -> std::optional<std::string> {
+          auto it = evidence_by_call_.find(r.tool_use_id);
+          if (it == evidence_by_call_.end()) return std::nullopt;
+          const std::string& id = it->second.back();  // a stored whole result is the last id
+          return fmt::format("[stored as {}: {} chars; read_evidence(\"{}\", 0) reads it]", id,
+                             r.content.size(), id);
+        });
   }
   if (seqs != nullptr) *seqs = std::move(view_seqs);
   return view;

@@ -5,6 +5,7 @@
 #include <future>
 #include <nlohmann/json.hpp>
 
+#include "agent/loop_state.h"
 #include "tools/store_ledger.h"
 
 namespace intern::agent {
@@ -13,15 +14,6 @@ namespace {
 using nlohmann::json;
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
 
 // Byte offset of the first `chars` code points of `s` (s.size() when it has fewer).
 std::size_t ByteOffsetOfChar(const std::string& s, std::size_t chars) {
@@ -51,7 +43,9 @@ std::string OneLine(std::string text, std::size_t max) {
   return text;
 }
 
-bool StopNow(const ToolRunEnv& env) { return env.interrupt != nullptr && env.interrupt->load() >= 2; }
+bool StopNow(const ToolRunEnv& env) {
+  return env.interrupt != nullptr && env.interrupt->load() >= 2;
+}
 
 // Runs one call that was allowed: Invoke, store a large result whole, record the result.
 ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string approval,
@@ -59,14 +53,13 @@ ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string app
   ExecutedCall out;
   out.call = call;
   out.approval = std::move(approval);
-  out.started_at = Rfc3339(env.clock.Now());
+  out.started_at = Rfc3339Utc(env.clock.Now());
   auto start = env.clock.Monotonic();
   tools::StoreLedger ledger(env.store, env.session_id);
   tools::ToolContext ctx{ledger, env.clock, env.session_id, &cancel};
   tools::ToolResult result = env.tools.Invoke(call.name, call.arguments, ctx);
-  out.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        env.clock.Monotonic() - start)
-                        .count();
+  out.duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(env.clock.Monotonic() - start).count();
   out.evidence_ids = result.evidence_ids;
   std::string content = std::move(result.content);
   // read_evidence pages through a stored result already (its page size bounds it): storing its
@@ -84,6 +77,9 @@ ExecutedCall RunOne(const ToolRunEnv& env, const ToolCall& call, std::string app
     out.evidence_ids.push_back(id);
   }
   out.result = ToolResultBlock{call.id, std::move(content), result.is_error};
+  // A call told to stop may have returned a partial answer: leave it unrecorded, so a resume
+  // runs it again instead of reusing that.
+  if (cancel.load()) return out;
   sessions::EventRecord event;
   event.session_id = env.session_id;
   event.kind = kPendingToolResultEvent;
@@ -98,7 +94,7 @@ ExecutedCall Refused(const ToolRunEnv& env, const ToolCall& call, std::string me
   ExecutedCall out;
   out.call = call;
   out.approval = std::move(approval);
-  out.started_at = Rfc3339(env.clock.Now());
+  out.started_at = Rfc3339Utc(env.clock.Now());
   out.result = ToolResultBlock{call.id, std::move(message), true};
   sessions::EventRecord event;
   event.session_id = env.session_id;
@@ -107,6 +103,18 @@ ExecutedCall Refused(const ToolRunEnv& env, const ToolCall& call, std::string me
   event.message = ExecutedCallToJson(env.step, out);
   env.store.AppendEvent(std::move(event));
   return out;
+}
+
+// Waits for a running call; when the operator asks to stop now, tells the tool through its
+// context (ToolContext::cancelled) and still waits for it to return, since it uses the caller's
+// ledger and registry.
+ExecutedCall Await(const ToolRunEnv& env, std::future<ExecutedCall>& running,
+                   std::atomic<bool>& cancel) {
+  while (running.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+    if (StopNow(env)) cancel.store(true);
+  }
+  if (StopNow(env)) cancel.store(true);
+  return running.get();
 }
 
 std::string Describe(const tools::Tool& tool, const std::string& args) {
@@ -180,11 +188,10 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
       continue;
     }
     if (env.only_tool && call.name != *env.only_tool) {
-      results[i] = Refused(
-          env, call,
-          fmt::format("only {} is available on this final turn; {} was not run", *env.only_tool,
-                      call.name),
-          "refused");
+      results[i] = Refused(env, call,
+                           fmt::format("only {} is available on this final turn; {} was not run",
+                                       *env.only_tool, call.name),
+                           "refused");
       continue;
     }
     const tools::Tool* tool = env.tools.Find(call.name);
@@ -203,18 +210,12 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     for (std::size_t k = begin; k < end; ++k) {
       const ToolCall& call = calls[concurrent[k]];
       env.progress.ToolStarted(call.name, OneLine(call.arguments, 120));
-      if (end - begin == 1) {
-        std::promise<ExecutedCall> done;
-        done.set_value(RunOne(env, call, "auto", cancel));
-        running.push_back(done.get_future());
-      } else {
-        running.push_back(std::async(std::launch::async, [&env, &call, &cancel] {
-          return RunOne(env, call, "auto", cancel);
-        }));
-      }
+      running.push_back(std::async(std::launch::async, [&env, &call, &cancel] {
+        return RunOne(env, call, "auto", cancel);
+      }));
     }
     for (std::size_t k = begin; k < end; ++k) {
-      ExecutedCall done = running[k - begin].get();
+      ExecutedCall done = Await(env, running[k - begin], cancel);
       env.progress.ToolFinished(done.call.name, !done.result.is_error, done.duration_ms,
                                 static_cast<int>(done.evidence_ids.size()));
       results[concurrent[k]] = std::move(done);
@@ -225,7 +226,8 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     if (StopNow(env)) return std::nullopt;
     const ToolCall& call = calls[i];
     const tools::Tool& tool = *env.tools.Find(call.name);
-    ApprovalVerdict verdict = env.approval.Decide(tool, call.arguments, Describe(tool, call.arguments));
+    ApprovalVerdict verdict =
+        env.approval.Decide(tool, call.arguments, Describe(tool, call.arguments));
     if (verdict == ApprovalVerdict::kDeny) {
       results[i] = Refused(env, call,
                            fmt::format("the operator did not approve this call of {}; choose "
@@ -236,12 +238,16 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
       continue;
     }
     env.progress.ToolStarted(call.name, OneLine(call.arguments, 120));
-    ExecutedCall done = RunOne(env, call, "approved", cancel);
+    auto running = std::async(std::launch::async, [&env, &call, &cancel] {
+      return RunOne(env, call, "approved", cancel);
+    });
+    ExecutedCall done = Await(env, running, cancel);
     env.progress.ToolFinished(done.call.name, !done.result.is_error, done.duration_ms,
                               static_cast<int>(done.evidence_ids.size()));
     results[i] = std::move(done);
   }
 
+  if (cancel.load()) return std::nullopt;  // stop now: the step is not committed
   std::vector<ExecutedCall> out;
   out.reserve(results.size());
   for (auto& r : results) out.push_back(std::move(*r));

@@ -47,8 +47,12 @@ struct ToolRunEnv {
 };
 
 // Results in call order. A result longer than max_result_chars is stored whole as evidence
-// (kind "tool_result") and the model gets HeadWithHandle; read_evidence's own pages are exempt. Calls found in `recorded` (by call id) are not run: their recorded
-// result is returned. nullopt when interrupt level 2 was seen before every call had a result.
+// (kind "tool_result") and the model gets HeadWithHandle; read_evidence's own pages are exempt.
+// Calls found in `recorded` (by call id) are not run: their recorded result is returned. nullopt
+// when interrupt level 2 was seen before every call had a result: between calls, or while calls ran
+// (they are told through ToolContext::cancelled, waited for, and their results are not recorded, so
+// a resume runs them again). Every call runs on a worker thread so the calling thread can watch the
+// interrupt level.
 std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     const ToolRunEnv& env, const std::vector<ToolCall>& calls,
     const std::map<std::string, ExecutedCall>& recorded);

@@ -60,8 +60,7 @@ TerminalProgress::TerminalProgress(std::ostream& out, const Clock& clock, bool c
     : out_(out), clock_(clock), color_(color), started_(clock.Monotonic()) {}
 
 std::string TerminalProgress::StatusLine() const {
-  auto elapsed =
-      std::chrono::duration_cast<std::chrono::seconds>(clock_.Monotonic() - started_);
+  auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(clock_.Monotonic() - started_);
   return fmt::format("iteration {}/{} · {} · {} tokens · ${:.2f} · {}", snapshot_.iteration,
                      snapshot_.cap, snapshot_.phase.empty() ? "research" : snapshot_.phase,
                      FormatTokens(snapshot_.tokens), snapshot_.usd, FormatElapsed(elapsed));
@@ -97,9 +96,9 @@ void TerminalProgress::PrintLine(const std::string& line, const char* color_code
 void TerminalProgress::SessionStarted(const std::string& session_id, const std::string& model,
                                       bool resumed) {
   started_ = clock_.Monotonic();
-  PrintLine(fmt::format("{} session {} with {}", resumed ? "resuming" : "starting", session_id,
-                        model),
-            nullptr);
+  PrintLine(
+      fmt::format("{} session {} with {}", resumed ? "resuming" : "starting", session_id, model),
+      nullptr);
 }
 
 void TerminalProgress::IterationStarted(const ProgressSnapshot& snapshot) {
@@ -115,10 +114,9 @@ void TerminalProgress::ToolStarted(const std::string&, const std::string&) { Dra
 
 void TerminalProgress::ToolFinished(const std::string& name, bool ok, std::int64_t ms,
                                     int evidence_count) {
-  std::string line = fmt::format("  {} {} ({} ms{})", ok ? "✓" : "✗", name, ms,
-                                 evidence_count > 0
-                                     ? fmt::format(", {} evidence", evidence_count)
-                                     : std::string());
+  std::string line = fmt::format(
+      "  {} {} ({} ms{})", ok ? "✓" : "✗", name, ms,
+      evidence_count > 0 ? fmt::format(", {} evidence", evidence_count) : std::string());
   PrintLine(line, ok ? kGreen : kRed);
   DrawStatus();
 }
@@ -158,8 +156,9 @@ void JsonProgress::Emit(const std::string& type, const std::string& fields_json)
 
 void JsonProgress::SessionStarted(const std::string& session_id, const std::string& model,
                                   bool resumed) {
-  Emit("session_started", json{{"session", session_id}, {"model", model}, {"resumed", resumed}}
-                              .dump(-1, ' ', false, json::error_handler_t::replace));
+  Emit("session_started",
+       json{{"session", session_id}, {"model", model}, {"resumed", resumed}}.dump(
+           -1, ' ', false, json::error_handler_t::replace));
 }
 
 void JsonProgress::IterationStarted(const ProgressSnapshot& s) {

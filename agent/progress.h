@@ -29,9 +29,9 @@ namespace intern::agent {
 struct ProgressSnapshot {
   std::int64_t iteration = 0;  // the iteration under way (1-based)
   std::int64_t cap = 0;
-  std::string phase;           // "research", "final_turn", "replan", "compaction", ...
-  std::int64_t tokens = 0;     // session total so far
-  double usd = 0.0;            // session total so far
+  std::string phase;        // "research", "final_turn", "replan", "compaction", ...
+  std::int64_t tokens = 0;  // session total so far
+  double usd = 0.0;         // session total so far
 };
 
 class ProgressSink {
@@ -69,8 +69,7 @@ class TerminalProgress final : public ProgressSink {
   void IterationStarted(const ProgressSnapshot& snapshot) override;
   void TextDelta(std::string_view text) override;
   void ToolStarted(const std::string& name, const std::string& summary) override;
-  void ToolFinished(const std::string& name, bool ok, std::int64_t ms,
-                    int evidence_count) override;
+  void ToolFinished(const std::string& name, bool ok, std::int64_t ms, int evidence_count) override;
   void UsageUpdated(std::int64_t tokens, double usd) override;
   void Compacted(std::int64_t tokens_before, std::int64_t tokens_after) override;
   void LoopGuard(const std::string& pattern, const std::string& action) override;
@@ -101,8 +100,7 @@ class JsonProgress final : public ProgressSink {
   void IterationStarted(const ProgressSnapshot& snapshot) override;
   void TextDelta(std::string_view text) override;
   void ToolStarted(const std::string& name, const std::string& summary) override;
-  void ToolFinished(const std::string& name, bool ok, std::int64_t ms,
-                    int evidence_count) override;
+  void ToolFinished(const std::string& name, bool ok, std::int64_t ms, int evidence_count) override;
   void UsageUpdated(std::int64_t tokens, double usd) override;
   void Compacted(std::int64_t tokens_before, std::int64_t tokens_after) override;
   void LoopGuard(const std::string& pattern, const std::string& action) override;
@@ -123,8 +121,7 @@ class RecordingProgress final : public ProgressSink {
   void IterationStarted(const ProgressSnapshot& snapshot) override;
   void TextDelta(std::string_view text) override;
   void ToolStarted(const std::string& name, const std::string& summary) override;
-  void ToolFinished(const std::string& name, bool ok, std::int64_t ms,
-                    int evidence_count) override;
+  void ToolFinished(const std::string& name, bool ok, std::int64_t ms, int evidence_count) override;
   void UsageUpdated(std::int64_t tokens, double usd) override;
   void Compacted(std::int64_t tokens_before, std::int64_t tokens_after) override;
   void LoopGuard(const std::string& pattern, const std::string& action) override;

@@ -44,9 +44,11 @@ Providers MakeProviders(const RunnerServices& services, const LoopOptions& optio
 LoopOutcome RunWith(const RunnerServices& services, const LoopOptions& options,
                     const std::string& session_id) {
   Providers providers = MakeProviders(services, options, session_id);
-  LoopDeps deps{*providers.main,  providers.compaction.get(), services.tools,
-                services.store,   services.clock,             services.models,
-                services.approval, services.progress,         services.interrupt};
+  LoopDeps deps{*providers.main,   providers.compaction.get(),
+                services.tools,    services.store,
+                services.clock,    services.models,
+                services.approval, services.progress,
+                services.interrupt};
   return RunSession(deps, options, session_id);
 }
 
@@ -104,8 +106,8 @@ StartedSession StartSession(const RunnerServices& services, const LoopOptions& o
   seed.provider = options.provider_name;
   seed.model = options.model;
   seed.phase = options.phase;
-  seed.caps = sessions::SessionCaps{options.max_iterations, options.budget_tokens,
-                                    options.budget_usd};
+  seed.caps =
+      sessions::SessionCaps{options.max_iterations, options.budget_tokens, options.budget_usd};
   seed.settings = LoopSettingsJson(options);
   seed.status = sessions::SessionStatus::kRunning;
   std::string id = services.store.CreateSession(seed).id;

@@ -18,9 +18,8 @@ namespace intern::agent {
 // Makes the provider for (provider name, model). The CLI fills this from the config (keys come
 // from the environment there, never from the store). Returns nullptr when it cannot; RunSession
 // is then not called and Resume/Start throw intern::Error naming the provider.
-using ProviderFactory =
-    std::function<std::unique_ptr<LlmProvider>(const std::string& provider,
-                                               const std::string& model)>;
+using ProviderFactory = std::function<std::unique_ptr<LlmProvider>(const std::string& provider,
+                                                                   const std::string& model)>;
 
 // What a start or resume runs with; nothing owned, everything outlives the call.
 struct RunnerServices {

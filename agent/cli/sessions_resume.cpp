@@ -57,8 +57,8 @@ std::string ResolveId(sessions::Store& store, const std::string& id) {
   if (matches.size() > 1) {
     throw Error(fmt::format("\"{}\" matches several sessions; give more of the id", id));
   }
-  throw Error(fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id,
-                          store.path()));
+  throw Error(
+      fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id, store.path()));
 }
 
 void RunResume(CliContext& ctx, const ResumeOptions& options) {
@@ -86,16 +86,21 @@ void RunResume(CliContext& ctx, const ResumeOptions& options) {
   FixedApproval allow_all(ApprovalVerdict::kAllow);
   FixedApproval deny_all(ApprovalVerdict::kDeny);
   PromptApproval ask(std::cin, ctx.err);
-  ApprovalPolicy& approval = options.yes                       ? static_cast<ApprovalPolicy&>(allow_all)
+  ApprovalPolicy& approval = options.yes                   ? static_cast<ApprovalPolicy&>(allow_all)
                              : ::isatty(STDIN_FILENO) == 1 ? static_cast<ApprovalPolicy&>(ask)
                                                            : static_cast<ApprovalPolicy&>(deny_all);
   ModelCatalog models = ModelCatalog::Embedded();
   InterruptGuard interrupt;
-  RunnerServices services{
-      [&ctx, &cfg](const std::string& provider, const std::string& model) {
-        return ctx.provider_factory(cfg, provider, model);
-      },
-      registry, store, SystemClock::Instance(), models, approval, *progress, &interrupt.level()};
+  RunnerServices services{[&ctx, &cfg](const std::string& provider, const std::string& model) {
+                            return ctx.provider_factory(cfg, provider, model);
+                          },
+                          registry,
+                          store,
+                          SystemClock::Instance(),
+                          models,
+                          approval,
+                          *progress,
+                          &interrupt.level()};
   LoopOutcome outcome = ResumeSession(services, id, DefaultsFrom(cfg));
   ctx.exit_code = ExitCodeFor(outcome.status);
 }
@@ -106,7 +111,8 @@ void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx) {
   auto options = std::make_shared<ResumeOptions>();
   CLI::App* resume = sessions_cmd.add_subcommand(
       "resume", "Continue a stopped session from its last committed step (same cap and budget)");
-  resume->add_option("id", options->id, "Session id or a unique prefix (see `intern sessions list`)")
+  resume
+      ->add_option("id", options->id, "Session id or a unique prefix (see `intern sessions list`)")
       ->required();
   resume->add_flag("--json", options->json, "Print progress as one JSON event a line");
   resume->add_flag("--yes", options->yes,

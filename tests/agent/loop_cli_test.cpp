@@ -1,9 +1,8 @@
 // `intern sessions resume ID`: the command with its provider and tool seams filled by the test,
 // and the sentence it gives while main() has not wired a provider.
 
-#include <catch2/catch.hpp>
-
 #include <CLI/CLI.hpp>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -70,7 +69,13 @@ TEST_CASE("sessions resume continues an interrupted session to done through the 
           return std::make_unique<ScriptedProvider>(
               [&](int turn, const LlmRequest&) { return Script(turn, &interrupt); });
         },
-        registry, store, clock, models, allow, progress, &interrupt};
+        registry,
+        store,
+        clock,
+        models,
+        allow,
+        progress,
+        &interrupt};
     agent::LoopOptions options;
     options.model = "test-model";
     options.provider_name = "scripted";

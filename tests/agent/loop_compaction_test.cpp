@@ -2,7 +2,6 @@
 // resume rebuilding what is sent, a context-length error, and the bounded fall-back ladder.
 
 #include <catch2/catch.hpp>
-
 #include <regex>
 #include <set>
 
@@ -61,9 +60,10 @@ struct CompactionFixture : LoopFixture {
   }
 };
 
-TEST_CASE("a growing context is compacted with the cheaper model, fits again and keeps every "
-          "evidence id",
-          "[loop][compaction]") {
+TEST_CASE(
+    "a growing context is compacted with the cheaper model, fits again and keeps every "
+    "evidence id",
+    "[loop][compaction]") {
   CompactionFixture f;
   ScriptedProvider model(GrowingScript());
   ScriptedProvider summariser(GoodSummariser());
@@ -146,14 +146,14 @@ TEST_CASE("a context-length error from the provider compacts and the call is ret
   CompactionFixture f;
   f.options.keep_turns = 1;
   int refusals = 0;
-  ScriptedProvider model([&refusals, script = GrowingScript()](int turn, const LlmRequest& r)
-                             -> Result<Response> {
-    if (turn == 3 && refusals == 0) {
-      ++refusals;
-      return Fail(ErrorCode::kContextLength, "prompt is too long: 9000 tokens > 4000 maximum");
-    }
-    return script(turn, r);
-  });
+  ScriptedProvider model(
+      [&refusals, script = GrowingScript()](int turn, const LlmRequest& r) -> Result<Response> {
+        if (turn == 3 && refusals == 0) {
+          ++refusals;
+          return Fail(ErrorCode::kContextLength, "prompt is too long: 9000 tokens > 4000 maximum");
+        }
+        return script(turn, r);
+      });
   ScriptedProvider summariser(GoodSummariser());
   std::string id = f.NewSession();
   auto outcome = f.Run(model, id, &summariser);
@@ -167,9 +167,10 @@ TEST_CASE("a context-length error from the provider compacts and the call is ret
   CHECK(summariser.requests().size() >= 1);
 }
 
-TEST_CASE("a summariser that keeps failing ends context_exhausted after a bounded number of "
-          "tries",
-          "[loop][compaction]") {
+TEST_CASE(
+    "a summariser that keeps failing ends context_exhausted after a bounded number of "
+    "tries",
+    "[loop][compaction]") {
   LoopFixture f;
   FakeTool& page = f.AddTool("fetch_page", tools::ApprovalClass::kRead, false);
   page.set_fixed_result(std::string(3000, 'x'));

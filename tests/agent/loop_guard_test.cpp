@@ -38,16 +38,15 @@ TEST_CASE("repeating one call guards, then forces a re-plan with tools off, then
   CHECK(outcome.iterations == 10);
   REQUIRE(requests.size() == 10);
   for (int i = 0; i < 3; ++i) CHECK(CountUserText(requests[i], "Loop guard") == 0);
-  CHECK(CountUserText(requests[3], "Loop guard: you seem to be repeating yourself (repeated_call") ==
-        1);
+  CHECK(CountUserText(requests[3],
+                      "Loop guard: you seem to be repeating yourself (repeated_call") == 1);
   CHECK(requests[3].tool_choice == agent::ToolChoice::Auto());
   CHECK(requests[6].tool_choice == agent::ToolChoice::None());
   CHECK(requests[6].tools.empty());
   CHECK(CountUserText(requests[6], "Stop and re-plan: repeated_call") == 1);
   CHECK(requests[7].tool_choice == agent::ToolChoice::Auto());
   CHECK(requests[7].tools.size() == 2);
-  CHECK(outcome.sentence.rfind("Stopped: the agent was going in circles (repeated_call: ", 0) ==
-        0);
+  CHECK(outcome.sentence.rfind("Stopped: the agent was going in circles (repeated_call: ", 0) == 0);
   CHECK(outcome.sentence.find("`intern sessions resume " + id + "` (exit 3).") !=
         std::string::npos);
 

@@ -159,8 +159,8 @@ void KillAndResume(KillPoint point, int kill_turn) {
                                    ? "\"b" + std::to_string(kill_turn) + "\""
                                    : "never",
                                ready[1], hang[0]);
-      agent::LoopDeps deps{model, nullptr, child_tools.registry, store, clock,
-                           models, approval, progress, nullptr};
+      agent::LoopDeps deps{model,    nullptr, child_tools.registry, store, clock, models, approval,
+                           progress, nullptr};
       agent::RunSession(deps, Options(), id);
       code = 2;  // the run finished: the hang never came
     } catch (...) {
@@ -190,8 +190,8 @@ void KillAndResume(KillPoint point, int kill_turn) {
   Tools tools(marker);
   agent::RecordingProgress progress;
   ScriptedProvider model([](int turn, const LlmRequest&) { return Script(turn); });
-  agent::LoopDeps deps{model, nullptr, tools.registry, store, clock, models, allow, progress,
-                       nullptr};
+  agent::LoopDeps deps{model,  nullptr, tools.registry, store,  clock,
+                       models, allow,   progress,       nullptr};
   auto outcome = agent::RunSession(deps, Options(), id);
   CHECK(outcome.status == SessionStatus::kDone);
   CHECK(outcome.iterations == kTurns + 1);

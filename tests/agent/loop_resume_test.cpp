@@ -2,6 +2,7 @@
 // twice) without committing a partial step.
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "agent/session_runner.h"
 #include "tests/agent/loop_test_support.h"
@@ -13,9 +14,10 @@ using agent::LlmRequest;
 using agent::Response;
 using sessions::SessionStatus;
 
-TEST_CASE("interrupt level 2 stops inside the step without committing it, and the resume runs "
-          "only the calls that had no result",
-          "[loop][resume]") {
+TEST_CASE(
+    "interrupt level 2 stops inside the step without committing it, and the resume runs "
+    "only the calls that had no result",
+    "[loop][resume]") {
   LoopFixture f;
   f.options.parallel_tools = 1;
   FakeTool& search = f.AddTool("search");
@@ -51,6 +53,62 @@ TEST_CASE("interrupt level 2 stops inside the step without committing it, and th
   CHECK(model.turns() == std::vector<int>{1, 2, 3});
 }
 
+// Asks to stop now on its first run, then waits (with a deadline) until told to cancel.
+class StopNowTool final : public tools::Tool {
+ public:
+  explicit StopNowTool(std::atomic<int>& interrupt) : interrupt_(interrupt) {}
+  std::string name() const override { return "slow_fetch"; }
+  std::string description() const override { return "a long download"; }
+  const nlohmann::json& schema() const override { return QuerySchema(); }
+  tools::ApprovalClass approval_class() const override { return tools::ApprovalClass::kRead; }
+  tools::ToolResult Run(const nlohmann::json&, tools::ToolContext& ctx) override {
+    if (runs_.fetch_add(1) > 0) return tools::ToolResult{"downloaded", false, {}};
+    interrupt_.store(2);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!ctx.cancelled() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    saw_cancel_ = ctx.cancelled();
+    return tools::ToolResult::Error("cancelled halfway");
+  }
+  int runs() const { return runs_.load(); }
+  bool saw_cancel() const { return saw_cancel_.load(); }
+
+ private:
+  std::atomic<int>& interrupt_;
+  std::atomic<int> runs_{0};
+  std::atomic<bool> saw_cancel_{false};
+};
+
+TEST_CASE(
+    "interrupt level 2 while a tool runs cancels it, commits nothing, and the resume "
+    "runs it again instead of reusing its partial answer",
+    "[loop][resume]") {
+  LoopFixture f;
+  auto slow = std::make_unique<StopNowTool>(f.interrupt);
+  StopNowTool& tool = *slow;
+  f.tools.Register(std::move(slow));
+  f.tools.Register(std::make_unique<FakeSubmitDraft>());
+  ScriptedProvider model([](int turn, const LlmRequest&) -> Result<Response> {
+    if (turn == 1) return ScriptedProvider::Calls({Use("slow_fetch", "big")});
+    return ScriptedProvider::Calls({Use("submit_draft", "good")});
+  });
+  std::string id = f.NewSession();
+  auto outcome = f.Run(model, id);
+  CHECK(outcome.status == SessionStatus::kInterrupted);
+  CHECK(outcome.iterations == 0);
+  CHECK(tool.saw_cancel());
+  CHECK(f.store.LoadHistory(id)->steps.empty());
+
+  f.interrupt.store(0);
+  auto resumed = f.Run(model, id);
+  CHECK(resumed.status == SessionStatus::kDone);
+  CHECK(tool.runs() == 2);
+  auto history = f.store.LoadHistory(id);
+  CHECK(history->steps[0].tool_calls[0].result == "downloaded");
+  CHECK(model.turns() == std::vector<int>{1, 2});
+}
+
 TEST_CASE("the session runner starts a session with its settings and resumes it with them",
           "[loop][resume]") {
   LoopFixture f;
@@ -68,15 +126,21 @@ TEST_CASE("the session runner starts a session with its settings and resumes it 
   std::vector<std::string> made;
   std::vector<LlmRequest> seen;
   agent::RunnerServices services{
-      [&](const std::string& provider, const std::string& model)
-          -> std::unique_ptr<agent::LlmProvider> {
+      [&](const std::string& provider,
+          const std::string& model) -> std::unique_ptr<agent::LlmProvider> {
         made.push_back(provider + ":" + model);
         return std::make_unique<ScriptedProvider>([&, script](int turn, const LlmRequest& r) {
           seen.push_back(r);
           return script(turn, r);
         });
       },
-      f.tools, f.store, f.clock, f.models, f.approval, f.progress, &f.interrupt};
+      f.tools,
+      f.store,
+      f.clock,
+      f.models,
+      f.approval,
+      f.progress,
+      &f.interrupt};
 
   sessions::Session seed;
   seed.kind = "compare";

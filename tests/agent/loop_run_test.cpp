@@ -2,7 +2,6 @@
 // small fake tools (tests/agent/loop_test_support.h).
 
 #include <catch2/catch.hpp>
-
 #include <set>
 
 #include "agent/loop.h"
@@ -111,9 +110,10 @@ TEST_CASE("a model that never stops gets the final turn at cap-1 and ends capped
   CHECK(model.requests().size() == 5);
 }
 
-TEST_CASE("an interrupt at level 1 finishes the step, stops interrupted, and a resume keeps "
-          "counting toward the same cap",
-          "[loop]") {
+TEST_CASE(
+    "an interrupt at level 1 finishes the step, stops interrupted, and a resume keeps "
+    "counting toward the same cap",
+    "[loop]") {
   LoopFixture f;
   f.AddTool("search");
   f.tools.Register(std::make_unique<FakeSubmitDraft>());
@@ -127,9 +127,10 @@ TEST_CASE("an interrupt at level 1 finishes the step, stops interrupted, and a r
   auto outcome = f.Run(model, id);
   CHECK(outcome.status == SessionStatus::kInterrupted);
   CHECK(outcome.iterations == 2);
-  CHECK(outcome.sentence == "Interrupted after iteration 2; nothing was lost, resume with "
-                            "`intern sessions resume " +
-                                id + "` (exit 3).");
+  CHECK(outcome.sentence ==
+        "Interrupted after iteration 2; nothing was lost, resume with "
+        "`intern sessions resume " +
+            id + "` (exit 3).");
   auto history = f.store.LoadHistory(id);
   CHECK(history->session.status == SessionStatus::kInterrupted);
   CHECK(history->steps.size() == 2);
@@ -206,9 +207,10 @@ TEST_CASE("a provider failure stops the session failed with its sentence, and it
   auto outcome = f.Run(model, id);
   CHECK(outcome.status == SessionStatus::kFailed);
   CHECK(outcome.iterations == 1);
-  CHECK(outcome.sentence == "Failed: the provider answered 503 after 4 tries; resume with "
-                            "`intern sessions resume " +
-                                id + "` once that is fixed (exit 1).");
+  CHECK(outcome.sentence ==
+        "Failed: the provider answered 503 after 4 tries; resume with "
+        "`intern sessions resume " +
+            id + "` once that is fixed (exit 1).");
   CHECK(f.store.GetSession(id)->last_error == "the provider answered 503 after 4 tries");
 
   broken = false;
@@ -235,8 +237,8 @@ TEST_CASE("read-only calls of one turn overlap while an execute call is asked fi
     return ScriptedProvider::Calls({Use("submit_draft", "good")});
   });
   std::string id = f.NewSession();
-  agent::LoopDeps deps{model, nullptr, f.tools, f.store, f.clock, f.models, deny, f.progress,
-                       &f.interrupt};
+  agent::LoopDeps deps{model,    nullptr, f.tools,    f.store,     f.clock,
+                       f.models, deny,    f.progress, &f.interrupt};
   auto outcome = agent::RunSession(deps, f.options, id);
   CHECK(outcome.status == SessionStatus::kDone);
   CHECK(bench.runs() == 0);
@@ -293,8 +295,7 @@ TEST_CASE("a result over max_result_chars is stored whole and read on through re
   CHECK(second.result.find(body.substr(50)) != std::string::npos);
 }
 
-TEST_CASE("a run never puts the provider's API key in the store or the progress output",
-          "[loop]") {
+TEST_CASE("a run never puts the provider's API key in the store or the progress output", "[loop]") {
   const std::string key = "sk-test-DISTINCTIVE-7f3a9c2e51";
   LoopFixture f;
   f.AddTool("search");
@@ -313,8 +314,8 @@ TEST_CASE("a run never puts the provider's API key in the store or the progress 
   for (agent::ProgressSink* sink : {static_cast<agent::ProgressSink*>(&json_progress),
                                     static_cast<agent::ProgressSink*>(&tty_progress)}) {
     std::string session = sink == &json_progress ? id : f.NewSession();
-    agent::LoopDeps deps{model, nullptr, f.tools, f.store, f.clock, f.models, f.approval, *sink,
-                         &f.interrupt};
+    agent::LoopDeps deps{model,    nullptr,    f.tools, f.store,     f.clock,
+                         f.models, f.approval, *sink,   &f.interrupt};
     CHECK(agent::RunSession(deps, f.options, session).status == SessionStatus::kDone);
   }
   CHECK(model.api_key() == key);

@@ -62,9 +62,8 @@ class FakeTool final : public tools::Tool {
     result.content = fixed_result_.empty() ? name_ + ": " + q : fixed_result_;
     if (q.rfind("fail", 0) == 0) return tools::ToolResult::Error(name_ + " failed for " + q);
     if (record_evidence_) {
-      auto id = ctx.ledger.Record(tools::EvidenceDraft{"Subject", "fact", "answer", q,
-                                                       "https://example.test/" + q, q, q, "",
-                                                       name_});
+      auto id = ctx.ledger.Record(tools::EvidenceDraft{
+          "Subject", "fact", "answer", q, "https://example.test/" + q, q, q, "", name_});
       if (id.ok()) result.evidence_ids.push_back(id.value());
     }
     return result;
@@ -195,8 +194,7 @@ struct LoopFixture {
     return agent::RunSession(deps, options, id);
   }
 
-  FakeTool& AddTool(std::string name,
-                    tools::ApprovalClass approval = tools::ApprovalClass::kRead,
+  FakeTool& AddTool(std::string name, tools::ApprovalClass approval = tools::ApprovalClass::kRead,
                     bool record_evidence = true) {
     auto tool = std::make_unique<FakeTool>(std::move(name), approval, record_evidence);
     FakeTool& ref = *tool;

@@ -23,9 +23,10 @@ TEST_CASE("token counts and elapsed times are shown short", "[progress]") {
   CHECK(FormatElapsed(std::chrono::seconds(7380)) == "2h03m");
 }
 
-TEST_CASE("the terminal shows one status line, erased before each tool line, without colour "
-          "when told so",
-          "[progress]") {
+TEST_CASE(
+    "the terminal shows one status line, erased before each tool line, without colour "
+    "when told so",
+    "[progress]") {
   FakeClock clock;
   std::ostringstream out;
   TerminalProgress progress(out, clock, false);
@@ -52,8 +53,7 @@ TEST_CASE("with colour the terminal wraps lines in ANSI codes", "[progress]") {
   CHECK(out.str().rfind("\x1b[32m  ✓ doc_search (1 ms)\x1b[0m\n", 0) == 0);
 }
 
-TEST_CASE("JSON progress writes one object per line with its type and a timestamp",
-          "[progress]") {
+TEST_CASE("JSON progress writes one object per line with its type and a timestamp", "[progress]") {
   FakeClock clock;
   std::ostringstream out;
   JsonProgress progress(out, clock);

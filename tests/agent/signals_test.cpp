@@ -29,8 +29,7 @@ TEST_CASE("SIGTERM asks to finish the step and never escalates", "[signals]") {
   CHECK(guard.level().load() == 1);
 }
 
-TEST_CASE("the guard restores the previous handlers and allows one guard at a time",
-          "[signals]") {
+TEST_CASE("the guard restores the previous handlers and allows one guard at a time", "[signals]") {
   struct sigaction mine {};
   mine.sa_handler = Ignore;
   sigemptyset(&mine.sa_mask);

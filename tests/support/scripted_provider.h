@@ -29,9 +29,8 @@ class ScriptedProvider final : public agent::LlmProvider {
   explicit ScriptedProvider(Script script, std::string api_key = "")
       : script_(std::move(script)), api_key_(std::move(api_key)) {}
 
-  Result<agent::Response> Complete(
-      const agent::LlmRequest& request,
-      const std::function<void(std::string_view)>& on_delta) override {
+  Result<agent::Response> Complete(const agent::LlmRequest& request,
+                                   const std::function<void(std::string_view)>& on_delta) override {
     int turn = TurnOf(request);
     {
       std::lock_guard lock(mu_);
