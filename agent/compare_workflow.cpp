@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/catalog_store.h"
+#include "agent/compare_panel.h"
 #include "agent/comparison_json.h"
 #include "agent/prompts.h"
 #include "agent/providers/offline_provider.h"
@@ -29,6 +30,20 @@ class OwningProvider final : public LlmProvider {
  private:
   std::unique_ptr<tools::HttpClient> http_;
   std::unique_ptr<LlmProvider> inner_;
+};
+
+// Lends a provider to the runner, which destroys what its factory returns; the workflow still
+// needs the provider for the panel phase.
+class BorrowedProvider final : public LlmProvider {
+ public:
+  explicit BorrowedProvider(LlmProvider& inner) : inner_(inner) {}
+  Result<Response> Complete(const LlmRequest& request,
+                            const std::function<void(std::string_view)>& on_delta) override {
+    return inner_.Complete(request, on_delta);
+  }
+
+ private:
+  LlmProvider& inner_;
 };
 
 // A tool of a shared Toolbox, registered in another registry; keeps the toolbox alive.
@@ -209,8 +224,11 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   const std::string model =
       request.model.empty() ? DefaultModel(cfg, provider_name) : request.model;
   OfflineSources offline{&services.catalog, &services.store};
-  Result<std::unique_ptr<LlmProvider>> made = MakeConfiguredProvider(
-      cfg, provider_name, provider_name == "offline" ? "" : model, offline, services.clock);
+  Result<std::unique_ptr<LlmProvider>> made =
+      services.make_provider
+          ? services.make_provider(provider_name, model)
+          : MakeConfiguredProvider(cfg, provider_name, provider_name == "offline" ? "" : model,
+                                   offline, services.clock);
   if (!made.ok()) throw Error(made.message());
 
   auto say = [&](const std::string& line) {
@@ -233,10 +251,11 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   RegisterCompareTools(cfg, services.store, services.catalog, DraftStamp{provider_name, model},
                        request.bench, services.toolbox_options, registry);
 
-  std::shared_ptr<std::unique_ptr<LlmProvider>> handed =
-      std::make_shared<std::unique_ptr<LlmProvider>>(std::move(made.value()));
+  std::unique_ptr<LlmProvider> llm = std::move(made.value());
   RunnerServices runner{
-      [handed](const std::string&, const std::string&) { return std::move(*handed); },
+      [&llm](const std::string&, const std::string&) -> std::unique_ptr<LlmProvider> {
+        return std::make_unique<BorrowedProvider>(*llm);
+      },
       registry,
       services.store,
       services.clock,
@@ -257,6 +276,25 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   outcome.provider = provider_name;
   outcome.model = model;
   outcome.draft_id = LatestDraftId(services.store, started.session_id);
+  if (!outcome.draft_id.empty() && provider_name != kOfflineProvider &&
+      outcome.loop.status == sessions::SessionStatus::kDone) {
+    PanelPhaseOutcome panel =
+        RunPanelPhase(*llm, services.store, cfg, services.models, services.clock,
+                      started.session_id, outcome.draft_id, provider_name, model,
+                      options.max_iterations);
+    for (const auto& note : panel.notes) say(note);
+    if (!panel.draft_id.empty()) {
+      say(fmt::format("The panel judged both tools in {} separate calls; draft {} replaces {}.",
+                      panel.calls, panel.draft_id, outcome.draft_id));
+      outcome.draft_id = panel.draft_id;
+    }
+    if (auto session = services.store.GetSession(started.session_id)) {
+      outcome.loop.iterations = session->iterations;
+      outcome.loop.cost_usd = session->cost_usd;
+      outcome.loop.usage = Usage{session->usage.input, session->usage.output,
+                                 session->usage.cache_read, session->usage.cache_write};
+    }
+  }
   if (!outcome.draft_id.empty()) {
     if (auto record = services.store.GetDraft(outcome.draft_id)) {
       Result<Comparison> doc = ComparisonFromJson(record->document);

@@ -14,10 +14,9 @@
 //   B)" before the semicolon when there are distant candidates)
 //   (intern::Error, exit 1) the provider factory's sentence ("anthropic needs an API key: ...")
 //
-// The panel phase: for real providers the personas are asked in the research loop's own
-// submission (the model writes the panel, guided by the persona prompts in the task); the
-// offline researcher scores the panel with the rubric. A separate per-persona call is not
-// implemented yet.
+// The panel phase: for language-model providers, once the research loop stored a draft, each
+// persona judges both tools in its own call from the ledger (agent/compare_panel.h) and the
+// judged draft replaces the research one; the offline researcher's rubric panel stands as is.
 
 #include <atomic>
 #include <functional>
@@ -107,6 +106,10 @@ struct CompareServices {
   ProgressSink& progress;
   ToolboxOptions toolbox_options;
   const std::atomic<int>* interrupt = nullptr;
+  // Makes the provider instead of MakeConfiguredProvider (tests). Empty: from the config.
+  std::function<Result<std::unique_ptr<LlmProvider>>(const std::string& provider,
+                                                     const std::string& model)>
+      make_provider = nullptr;
   // Told one line before the run starts (the offline notice, how names were resolved).
   std::function<void(const std::string& line)> notice;
 };

@@ -198,6 +198,7 @@ void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
                            *progress,
                            toolbox_options,
                            &interrupt.level(),
+                           nullptr,
                            [&ctx, &args](const std::string& line) {
                              if (args.json) {
                                ctx.out << nlohmann::json{{"type", "notice"}, {"message", line}}
