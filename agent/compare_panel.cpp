@@ -66,7 +66,8 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
                                 const config::Config& cfg, const ModelCatalog& models,
                                 const Clock& clock, const std::string& session_id,
                                 const std::string& draft_id, const std::string& provider_name,
-                                const std::string& model, std::int64_t max_iterations) {
+                                const std::string& model, std::int64_t max_iterations,
+                                ProgressSink* progress) {
   PanelPhaseOutcome outcome;
   std::optional<sessions::DraftRecord> record = store.GetDraft(draft_id);
   if (!record) return outcome;
@@ -83,11 +84,27 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     const Persona persona = kPersonas[p];
     std::optional<sessions::Session> session = store.GetSession(session_id);
     if (!session) return outcome;
-    if (max_iterations > 0 && session->iterations >= max_iterations) {
+    const std::int64_t cap =
+        session->caps.max_iterations > 0 ? session->caps.max_iterations : max_iterations;
+    if (cap > 0 && session->iterations >= cap) {
       outcome.notes.push_back(fmt::format(
           "The {} keeps the research draft's take: the iteration cap was reached.",
           PersonaName(persona)));
       continue;
+    }
+    const bool tokens_spent = session->caps.budget_tokens > 0 &&
+                              session->usage.total() >= 0.9 * session->caps.budget_tokens;
+    const bool usd_spent =
+        session->caps.budget_usd > 0 && session->cost_usd >= 0.9 * session->caps.budget_usd;
+    if (tokens_spent || usd_spent) {
+      outcome.notes.push_back(fmt::format(
+          "The {} keeps the research draft's take: the session's budget is at 90%.",
+          PersonaName(persona)));
+      continue;
+    }
+    if (progress != nullptr) {
+      progress->IterationStarted(ProgressSnapshot{session->iterations + 1, cap, "panel",
+                                                  session->usage.total(), session->cost_usd});
     }
     LlmRequest request;
     request.model = model;
@@ -146,6 +163,10 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     }
     store.CommitStep(step);
     ++outcome.calls;
+    if (progress != nullptr) {
+      progress->UsageUpdated(session->usage.total() + u.Total(),
+                             session->cost_usd + step.cost_usd);
+    }
     if (!problem.empty()) {
       outcome.notes.push_back(fmt::format("The {} keeps the research draft's take: {}.",
                                           PersonaName(persona), problem));

@@ -23,6 +23,7 @@
 
 #include "agent/message.h"
 #include "agent/models.h"
+#include "agent/progress.h"
 #include "config/clock.h"
 #include "config/config.h"
 #include "sessions/store.h"
@@ -40,13 +41,16 @@ struct PanelPhaseOutcome {
 std::string LedgerDigest(const sessions::Store& store, const std::string& session_id,
                          std::size_t max_chars = 60'000);
 
-// Runs the panel phase on draft `draft_id` of session `session_id`. `max_iterations` is the
-// session's cap (a persona is skipped when the session already used it). Throws intern::Error
-// only when the store fails.
+// Runs the panel phase on draft `draft_id` of session `session_id`. A persona is skipped (its
+// research take kept) when the session has used its cap (Session.caps.max_iterations, else
+// `max_iterations`) or reached 90% of a token or USD budget (Session.caps). `progress`, when
+// given, sees each call as an iteration of phase "panel". Throws intern::Error only when the
+// store fails.
 PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
                                 const config::Config& cfg, const ModelCatalog& models,
                                 const Clock& clock, const std::string& session_id,
                                 const std::string& draft_id, const std::string& provider_name,
-                                const std::string& model, std::int64_t max_iterations);
+                                const std::string& model, std::int64_t max_iterations,
+                                ProgressSink* progress = nullptr);
 
 }  // namespace intern::agent

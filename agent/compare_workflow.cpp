@@ -281,7 +281,7 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
     PanelPhaseOutcome panel =
         RunPanelPhase(*llm, services.store, cfg, services.models, services.clock,
                       started.session_id, outcome.draft_id, provider_name, model,
-                      options.max_iterations);
+                      options.max_iterations, &services.progress);
     for (const auto& note : panel.notes) say(note);
     if (!panel.draft_id.empty()) {
       say(fmt::format("The panel judged both tools in {} separate calls; draft {} replaces {}.",
