@@ -46,12 +46,10 @@ std::string LedgerDigest(const sessions::Store& store, const std::string& sessio
   int left_out = 0;
   for (const auto& r : store.ListEvidence(session_id)) {
     const sessions::EvidenceInput& in = r.input;
-    std::string line =
-        in.field.empty()
-            ? fmt::format("{} [{}] {}: {} <{}>\n", r.id, in.subject, in.kind, in.value,
-                          in.source_url)
-            : fmt::format("{} [{}] {}: {} <{}>\n", r.id, in.subject, in.field, in.value,
-                          in.source_url);
+    std::string line = in.field.empty() ? fmt::format("{} [{}] {}: {} <{}>\n", r.id, in.subject,
+                                                      in.kind, in.value, in.source_url)
+                                        : fmt::format("{} [{}] {}: {} <{}>\n", r.id, in.subject,
+                                                      in.field, in.value, in.source_url);
     if (out.size() + line.size() > max_chars) {
       ++left_out;
       continue;
@@ -87,9 +85,9 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     const std::int64_t cap =
         session->caps.max_iterations > 0 ? session->caps.max_iterations : max_iterations;
     if (cap > 0 && session->iterations >= cap) {
-      outcome.notes.push_back(fmt::format(
-          "The {} keeps the research draft's take: the iteration cap was reached.",
-          PersonaName(persona)));
+      outcome.notes.push_back(
+          fmt::format("The {} keeps the research draft's take: the iteration cap was reached.",
+                      PersonaName(persona)));
       continue;
     }
     const bool tokens_spent = session->caps.budget_tokens > 0 &&
@@ -97,9 +95,9 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     const bool usd_spent =
         session->caps.budget_usd > 0 && session->cost_usd >= 0.9 * session->caps.budget_usd;
     if (tokens_spent || usd_spent) {
-      outcome.notes.push_back(fmt::format(
-          "The {} keeps the research draft's take: the session's budget is at 90%.",
-          PersonaName(persona)));
+      outcome.notes.push_back(
+          fmt::format("The {} keeps the research draft's take: the session's budget is at 90%.",
+                      PersonaName(persona)));
       continue;
     }
     if (progress != nullptr) {
@@ -164,8 +162,7 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     store.CommitStep(step);
     ++outcome.calls;
     if (progress != nullptr) {
-      progress->UsageUpdated(session->usage.total() + u.Total(),
-                             session->cost_usd + step.cost_usd);
+      progress->UsageUpdated(session->usage.total() + u.Total(), session->cost_usd + step.cost_usd);
     }
     if (!problem.empty()) {
       outcome.notes.push_back(fmt::format("The {} keeps the research draft's take: {}.",

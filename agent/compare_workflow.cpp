@@ -75,9 +75,10 @@ const config::CatalogEntry& ResolveOne(const std::string& name, const config::Ca
     for (std::size_t i = 0; i < res.candidates.size(); ++i) {
       listed.push_back(fmt::format("{}. {}", i + 1, res.candidates[i].entry.name));
     }
-    throw UsageError(fmt::format("\"{}\" matches several tools in the catalog: {}; add --pick N "
-                                 "to choose one",
-                                 name, fmt::join(listed, ", ")));
+    throw UsageError(
+        fmt::format("\"{}\" matches several tools in the catalog: {}; add --pick N "
+                    "to choose one",
+                    name, fmt::join(listed, ", ")));
   }
   if (!res.resolved()) {
     std::vector<std::string> close;
@@ -136,9 +137,9 @@ Result<std::unique_ptr<LlmProvider>> MakeStandaloneProvider(const config::Config
   }
   auto owner = std::make_unique<StandaloneOffline>(CatalogWithStore(cfg),
                                                    sessions::Store::Open(config::StorePath(cfg)));
-  Result<std::unique_ptr<LlmProvider>> inner = MakeConfiguredProvider(
-      cfg, "offline", "", OfflineSources{&owner->catalog(), &owner->store()},
-      SystemClock::Instance());
+  Result<std::unique_ptr<LlmProvider>> inner =
+      MakeConfiguredProvider(cfg, "offline", "", OfflineSources{&owner->catalog(), &owner->store()},
+                             SystemClock::Instance());
   if (!inner.ok()) return inner.failure();
   owner->Start(std::move(inner.value()));
   return std::unique_ptr<LlmProvider>(std::move(owner));
@@ -149,9 +150,10 @@ ResolvedPair ResolvePair(const CompareRequest& request, const config::Catalog& c
   ResolveOne(request.name_a, catalog, request.pick, pair.notes, pair.a);
   ResolveOne(request.name_b, catalog, request.pick, pair.notes, pair.b);
   if (pair.a.id == pair.b.id) {
-    throw UsageError(fmt::format("\"{}\" and \"{}\" are the same tool ({}); compare two different "
-                                 "tools",
-                                 request.name_a, request.name_b, pair.a.name));
+    throw UsageError(
+        fmt::format("\"{}\" and \"{}\" are the same tool ({}); compare two different "
+                    "tools",
+                    request.name_a, request.name_b, pair.a.name));
   }
   return pair;
 }
@@ -278,10 +280,9 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   outcome.draft_id = LatestDraftId(services.store, started.session_id);
   if (!outcome.draft_id.empty() && provider_name != kOfflineProvider &&
       outcome.loop.status == sessions::SessionStatus::kDone) {
-    PanelPhaseOutcome panel =
-        RunPanelPhase(*llm, services.store, cfg, services.models, services.clock,
-                      started.session_id, outcome.draft_id, provider_name, model,
-                      options.max_iterations, &services.progress);
+    PanelPhaseOutcome panel = RunPanelPhase(
+        *llm, services.store, cfg, services.models, services.clock, started.session_id,
+        outcome.draft_id, provider_name, model, options.max_iterations, &services.progress);
     for (const auto& note : panel.notes) say(note);
     if (!panel.draft_id.empty()) {
       say(fmt::format("The panel judged both tools in {} separate calls; draft {} replaces {}.",

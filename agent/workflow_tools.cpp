@@ -98,8 +98,8 @@ tools::ToolResult CatalogFactsTool::Run(const nlohmann::json& args, tools::ToolC
         fmt::format("{}: {} (checked {})", fact.field, fact.value, fact.checked));
   }
   tools::ToolResult result;
-  result.content = fmt::format("{} — {} rows recorded from the catalog:\n", entry.name,
-                               drafts.size());
+  result.content =
+      fmt::format("{} — {} rows recorded from the catalog:\n", entry.name, drafts.size());
   for (const auto& d : drafts) {
     Result<std::string> id = ctx.ledger.Record(d);
     if (!id.ok()) return tools::ToolResult::Error("recording catalog facts: " + id.message());

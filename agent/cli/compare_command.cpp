@@ -14,10 +14,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "agent/compare_workflow.h"
 #include "agent/approval.h"
 #include "agent/catalog_store.h"
 #include "agent/cli/cli.h"
+#include "agent/compare_workflow.h"
 #include "agent/loop_status.h"
 #include "agent/models.h"
 #include "agent/progress.h"
@@ -81,9 +81,8 @@ class PlainProgress final : public ProgressSink {
 
 void PrintSummary(CliContext& ctx, const CompareOutcome& outcome, const CompareArgs& args) {
   const bool offline = outcome.provider == kOfflineProvider;
-  const std::string who =
-      offline ? "offline researcher, no language model"
-              : fmt::format("{}:{}", outcome.provider, outcome.model);
+  const std::string who = offline ? "offline researcher, no language model"
+                                  : fmt::format("{}:{}", outcome.provider, outcome.model);
   if (args.json) {
     nlohmann::json j = {{"type", "result"},
                         {"session", outcome.session_id},
@@ -118,8 +117,8 @@ void PrintSummary(CliContext& ctx, const CompareOutcome& outcome, const CompareA
   ctx.out << fmt::format("Draft {}: {}\n", outcome.draft_id,
                          outcome.draft ? outcome.draft->title : std::string());
   if (outcome.draft) {
-    std::size_t width = std::max(outcome.draft->subjects[0].name.size(),
-                                 outcome.draft->subjects[1].name.size());
+    std::size_t width =
+        std::max(outcome.draft->subjects[0].name.size(), outcome.draft->subjects[1].name.size());
     for (int i = 0; i < 2; ++i) {
       ctx.out << fmt::format("  {:<{}}  {} ({} panel ship)\n", outcome.draft->subjects[i].name,
                              width, outcome.draft->verdict[i].label,
@@ -129,9 +128,8 @@ void PrintSummary(CliContext& ctx, const CompareOutcome& outcome, const CompareA
       ctx.out << "  Flagged one-sided: approval needs an override comment.\n";
     }
   }
-  ctx.out << fmt::format("Cost: ${:.4f} · {} tokens · {} iterations · {}\n",
-                         outcome.loop.cost_usd, outcome.loop.usage.Total(),
-                         outcome.loop.iterations, who);
+  ctx.out << fmt::format("Cost: ${:.4f} · {} tokens · {} iterations · {}\n", outcome.loop.cost_usd,
+                         outcome.loop.usage.Total(), outcome.loop.iterations, who);
   ctx.out << fmt::format("Review it: intern review {}\n", outcome.draft_id);
 }
 
@@ -151,11 +149,12 @@ void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
   // Everything that can refuse the request does so before the store is opened, so bad input
   // leaves nothing behind.
   StoreCatalogOverlay overlay([&cfg] { return config::StorePath(cfg); }, "lookup");
-  Result<config::Catalog> catalog = config::Catalog::WithOverlay(config::Catalog::Embedded(),
-                                                                 overlay);
+  Result<config::Catalog> catalog =
+      config::Catalog::WithOverlay(config::Catalog::Embedded(), overlay);
   if (!catalog.ok()) throw Error(catalog.message());
   ResolvePair(request, catalog.value());
-  const std::string provider = args.provider.empty() ? cfg.providers.default_provider : args.provider;
+  const std::string provider =
+      args.provider.empty() ? cfg.providers.default_provider : args.provider;
   if (!provider.empty() && provider != "offline") {
     Result<std::unique_ptr<LlmProvider>> probe =
         MakeConfiguredProvider(cfg, provider, args.model, {}, SystemClock::Instance());
@@ -190,24 +189,23 @@ void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
       return answer == "y" || answer == "Y" || answer == "yes";
     };
   }
-  CompareServices services{store,
-                           catalog.value(),
-                           SystemClock::Instance(),
-                           models,
-                           approval,
-                           *progress,
-                           toolbox_options,
-                           &interrupt.level(),
-                           nullptr,
-                           [&ctx, &args](const std::string& line) {
-                             if (args.json) {
-                               ctx.out << nlohmann::json{{"type", "notice"}, {"message", line}}
-                                              .dump()
-                                       << "\n";
-                             } else {
-                               ctx.out << "Note: " << line << "\n";
-                             }
-                           }};
+  CompareServices services{
+      store,
+      catalog.value(),
+      SystemClock::Instance(),
+      models,
+      approval,
+      *progress,
+      toolbox_options,
+      &interrupt.level(),
+      nullptr,
+      [&ctx, &args](const std::string& line) {
+        if (args.json) {
+          ctx.out << nlohmann::json{{"type", "notice"}, {"message", line}}.dump() << "\n";
+        } else {
+          ctx.out << "Note: " << line << "\n";
+        }
+      }};
   CompareOutcome outcome = RunCompare(cfg, request, services);
   PrintSummary(ctx, outcome, args);
   ctx.exit_code = ExitCodeFor(outcome.loop.status);
@@ -222,7 +220,8 @@ void AttachCompareCommand(CLI::App& cmd, CliContext& ctx) {
   cmd.add_option("--provider", args->provider,
                  "anthropic, openai or offline (default: providers.default; none configured: "
                  "offline)");
-  cmd.add_option("--model", args->model, "Model id for the provider (default: its configured model)");
+  cmd.add_option("--model", args->model,
+                 "Model id for the provider (default: its configured model)");
   args->max_iterations_opt = cmd.add_option("--max-iterations", args->max_iterations,
                                             "Hard cap on model calls for this session");
   args->budget_tokens_opt =
@@ -230,8 +229,8 @@ void AttachCompareCommand(CLI::App& cmd, CliContext& ctx) {
   args->budget_usd_opt =
       cmd.add_option("--budget-usd", args->budget_usd, "Spending budget in USD for this session");
   cmd.add_flag("--no-bench", args->no_bench, "Do not offer the benchmark tool");
-  args->pick_opt = cmd.add_option("--pick", args->pick,
-                                  "Choose candidate N when a name matches several tools");
+  args->pick_opt =
+      cmd.add_option("--pick", args->pick, "Choose candidate N when a name matches several tools");
   cmd.add_flag("--json", args->json, "Print progress and the result as JSON lines");
   cmd.callback([&ctx, args] { RunCompareCommand(ctx, *args); });
 }

@@ -53,9 +53,10 @@ sessions::Store OpenExisting(CliContext& ctx) {
   const config::Config& cfg = LoadConfig(ctx);
   std::filesystem::path path = config::StorePath(cfg);
   if (!std::filesystem::exists(path)) {
-    throw Error(fmt::format("there is no store at {} yet; `intern compare A B` makes the first "
-                            "draft",
-                            path.string()));
+    throw Error(
+        fmt::format("there is no store at {} yet; `intern compare A B` makes the first "
+                    "draft",
+                    path.string()));
   }
   return sessions::Store::Open(path);
 }
@@ -78,8 +79,7 @@ sessions::DraftRecord FindDraft(const sessions::Store& store, const std::string&
 void List(CliContext& ctx, const DraftsArgs& args) {
   sessions::Store store = OpenExisting(ctx);
   std::vector<sessions::DraftRecord> drafts =
-      args.all ? store.ListDrafts()
-               : store.ListDrafts(sessions::DraftStatus::kPendingReview);
+      args.all ? store.ListDrafts() : store.ListDrafts(sessions::DraftStatus::kPendingReview);
   const auto now = SystemClock::Instance().Now();
   if (args.json) {
     nlohmann::json out = nlohmann::json::array();
@@ -106,8 +106,7 @@ void List(CliContext& ctx, const DraftsArgs& args) {
     for (const auto& f : d.flags) flags += (flags.empty() ? "" : ",") + f;
     ctx.out << fmt::format("{:<11}  {:<14}  {:<5}  {:>8}  {:<20}  {}\n", d.id,
                            sessions::DraftStatusName(d.status), Age(d.created_at, now),
-                           fmt::format("${:.4f}", CostOf(d)), flags.empty() ? "-" : flags,
-                           d.title);
+                           fmt::format("${:.4f}", CostOf(d)), flags.empty() ? "-" : flags, d.title);
   }
 }
 
@@ -120,9 +119,10 @@ void Show(CliContext& ctx, const DraftsArgs& args) {
   }
   Result<Comparison> doc = ComparisonFromJson(d.document);
   if (!doc.ok()) {
-    throw Error(fmt::format("draft {} does not read as a comparison ({}); show it with --format "
-                            "json",
-                            d.id, doc.message()));
+    throw Error(
+        fmt::format("draft {} does not read as a comparison ({}); show it with --format "
+                    "json",
+                    d.id, doc.message()));
   }
   ctx.out << RenderMarkdown(doc.value());
 }
@@ -132,7 +132,8 @@ void Show(CliContext& ctx, const DraftsArgs& args) {
 void AttachDraftsCommand(CLI::App& cmd, CliContext& ctx) {
   auto args = std::make_shared<DraftsArgs>();
   cmd.require_subcommand(1);
-  CLI::App* list = cmd.add_subcommand("list", "List drafts waiting for review (--all: every draft)");
+  CLI::App* list =
+      cmd.add_subcommand("list", "List drafts waiting for review (--all: every draft)");
   list->add_flag("--all", args->all, "Every draft, whatever its status");
   list->add_flag("--json", args->json, "Print the list as JSON");
   list->callback([&ctx, args] { List(ctx, *args); });

@@ -18,11 +18,11 @@ constexpr std::string_view kIdsPrefix = "Catalog ids: ";
 
 tools::EvidenceRecord ToToolRecord(const sessions::EvidenceRecord& r) {
   const sessions::EvidenceInput& in = r.input;
-  return tools::EvidenceRecord{r.id, r.session_id,
-                               tools::EvidenceDraft{in.subject, in.kind, in.field, in.value,
-                                                    in.source_url, in.title, in.quote, in.body,
-                                                    in.tool},
-                               r.retrieved_at, r.content_hash};
+  return tools::EvidenceRecord{
+      r.id, r.session_id,
+      tools::EvidenceDraft{in.subject, in.kind, in.field, in.value, in.source_url, in.title,
+                           in.quote, in.body, in.tool},
+      r.retrieved_at, r.content_hash};
 }
 
 bool SameName(const std::string& a, const std::string& b) {
@@ -150,9 +150,9 @@ Comparison OfflineComparison(const config::CatalogEntry& a, const config::Catalo
   c.decision = KeyNumberRows(c, OfflineKeyNumberFields());
   notes.insert(notes.begin(), std::string(kOfflineDisclaimer));
   if (!only_one.empty()) {
-    notes.push_back(fmt::format(
-        "Facts known for one side only are left out of the side-by-side facts: {}.",
-        fmt::join(only_one, ", ")));
+    notes.push_back(
+        fmt::format("Facts known for one side only are left out of the side-by-side facts: {}.",
+                    fmt::join(only_one, ", ")));
   }
   c.flags.notes = std::move(notes);
   return c;
@@ -168,8 +168,8 @@ nlohmann::json SubmissionArguments(const Comparison& comparison) {
   return j;
 }
 
-Result<Response> OfflineProvider::Complete(
-    const LlmRequest& request, const std::function<void(std::string_view)>& on_delta) {
+Result<Response> OfflineProvider::Complete(const LlmRequest& request,
+                                           const std::function<void(std::string_view)>& on_delta) {
   auto answer = [&](Response r) -> Result<Response> {
     if (on_delta && !r.message.Text().empty()) on_delta(r.message.Text());
     return r;
@@ -236,10 +236,10 @@ Result<Response> OfflineProvider::Complete(
       }
       if (result->is_error && (tool == "github_lookup" || tool == "hub_lookup")) {
         nlohmann::json args = nlohmann::json::parse(it->second.arguments, nullptr, false);
-        std::string target = args.is_object() ? args.value("repo", args.value("model_id", ""))
-                                              : std::string();
-        notes.push_back(fmt::format("{} {}: unreachable ({})", tool, target,
-                                    FirstLine(result->content)));
+        std::string target =
+            args.is_object() ? args.value("repo", args.value("model_id", "")) : std::string();
+        notes.push_back(
+            fmt::format("{} {}: unreachable ({})", tool, target, FirstLine(result->content)));
       }
       std::smatch match;
       if (evidence_id.empty() && std::regex_search(result->content, match, kEvidenceId)) {

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "agent/cli/cli.h"
+#include "agent/compare_workflow.h"
 #include "agent/comparison.h"
 #include "agent/comparison_json.h"
 #include "agent/comparison_validator.h"
-#include "agent/compare_workflow.h"
 #include "agent/providers/offline_provider.h"
 #include "agent/resolve.h"
 #include "config/error.h"
@@ -136,8 +136,8 @@ TEST_CASE("compare offline stores a valid draft: both sides cited, five personas
 
 TEST_CASE("compare offline handles the reference pairs", "[compare]") {
   auto [a, b] = GENERATE(table<std::string, std::string>({{"Gemma 3n", "ml-intern"},
-                                                         {"Gemma 3 27B", "Gemini 2.5 Flash-Lite"},
-                                                         {"Axolotl", "Unsloth"}}));
+                                                          {"Gemma 3 27B", "Gemini 2.5 Flash-Lite"},
+                                                          {"Axolotl", "Unsloth"}}));
   testing::TempDir home;
   Run r = Cli(home.path(), {"compare", a.c_str(), b.c_str()});
   INFO(a << " vs " << b << "\n" << r.err);
@@ -147,8 +147,7 @@ TEST_CASE("compare offline handles the reference pairs", "[compare]") {
   CheckStoredDraft(home.path(), id, a, b);
 }
 
-TEST_CASE("compare refuses bad names with one sentence and leaves no store behind",
-          "[compare]") {
+TEST_CASE("compare refuses bad names with one sentence and leaves no store behind", "[compare]") {
   const std::string long_name(10'240, 'a');
   auto [a, b, code, sentence] = GENERATE_COPY(table<std::string, std::string, int, std::string>({
       {"", "SmolVLM2", kExitUsage, "a tool name must not be empty"},
@@ -196,8 +195,8 @@ TEST_CASE("drafts list shows the pending draft and drafts show renders it", "[co
 
   Run list = Cli(home.path(), {"drafts", "list"});
   CHECK(list.code == kExitOk);
-  CHECK(list.out.rfind("ID           STATUS          AGE        COST  FLAGS                 TITLE\n",
-                       0) == 0);
+  CHECK(list.out.rfind(
+            "ID           STATUS          AGE        COST  FLAGS                 TITLE\n", 0) == 0);
   CHECK(list.out.find(id + "   pending_review  ") != std::string::npos);
   CHECK(list.out.find("  $0.0000  offline               Axolotl vs Unsloth\n") !=
         std::string::npos);

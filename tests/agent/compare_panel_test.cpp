@@ -50,11 +50,14 @@ TEST_CASE("with a language model, each persona judges both tools in its own call
       std::smatch a, b;
       std::regex_search(text, a, std::regex("(ev-[0-9]+) \\[Gemma 3n\\]"));
       std::regex_search(text, b, std::regex("(ev-[0-9]+) \\[SmolVLM2\\]"));
-      nlohmann::json takes = nlohmann::json::array(
-          {{{"score", 72}, {"verdict", "ship"}, {"rationale", "runs on phones"},
-            {"evidence_ids", {a[1].str()}}},
-           {{"score", 41}, {"verdict", "skip"}, {"rationale", "English only"},
-            {"evidence_ids", {b[1].str()}}}});
+      nlohmann::json takes = nlohmann::json::array({{{"score", 72},
+                                                     {"verdict", "ship"},
+                                                     {"rationale", "runs on phones"},
+                                                     {"evidence_ids", {a[1].str()}}},
+                                                    {{"score", 41},
+                                                     {"verdict", "skip"},
+                                                     {"rationale", "English only"},
+                                                     {"evidence_ids", {b[1].str()}}}});
       return Calls({ToolUseBlock{"", "panel_take", nlohmann::json{{"takes", takes}}.dump()}});
     }
     if (turn == 1) {
@@ -65,20 +68,25 @@ TEST_CASE("with a language model, each persona judges both tools in its own call
     tools::StoreLedger ledger(store, session_id);
     std::vector<tools::EvidenceRecord> records;
     for (const auto& r : store.ListEvidence(session_id)) records.push_back(*ledger.Get(r.id));
-    Comparison doc = OfflineComparison(*catalog.FindById("gemma-3n"),
-                                       *catalog.FindById("smolvlm2"), records,
-                                       std::chrono::floor<std::chrono::days>(clock.Now()), {});
+    Comparison doc =
+        OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
+                          std::chrono::floor<std::chrono::days>(clock.Now()), {});
     return Calls({ToolUseBlock{"", "submit_draft", SubmissionArguments(doc).dump()}});
   };
 
-  CompareServices services{store,    catalog,  clock,  models, allow, progress,
-                           ToolboxOptions{}, nullptr,
-                           [&](const std::string&, const std::string&)
-                               -> Result<std::unique_ptr<LlmProvider>> {
-                             return std::unique_ptr<LlmProvider>(
-                                 std::make_unique<testing::ScriptedProvider>(script));
-                           },
-                           nullptr};
+  CompareServices services{
+      store,
+      catalog,
+      clock,
+      models,
+      allow,
+      progress,
+      ToolboxOptions{},
+      nullptr,
+      [&](const std::string&, const std::string&) -> Result<std::unique_ptr<LlmProvider>> {
+        return std::unique_ptr<LlmProvider>(std::make_unique<testing::ScriptedProvider>(script));
+      },
+      nullptr};
   CompareRequest request;
   request.name_a = "Gemma 3n";
   request.name_b = "SmolVLM2";

@@ -31,19 +31,20 @@ TEST_CASE("the offline researcher plans its look-ups from the task, the same way
   OfflineProvider provider(config::Catalog::Embedded(), store, clock);
   LlmRequest request;
   request.messages = {Message::User("Compare.\n\n" + CatalogIdsLine("gemma-3n", "ml-intern"))};
-  request.tools = Specs({"catalog_facts", "doc_search", "github_lookup", "hub_lookup",
-                         "submit_draft"});
+  request.tools =
+      Specs({"catalog_facts", "doc_search", "github_lookup", "hub_lookup", "submit_draft"});
   Result<Response> first = provider.Complete(request, {});
   REQUIRE(first.ok());
   std::vector<std::string> calls;
-  for (const auto& c : first.value().message.ToolCalls()) calls.push_back(c.name + " " + c.arguments);
-  CHECK(calls == std::vector<std::string>{
-                     R"(catalog_facts {"subject":"Gemma 3n"})",
-                     R"(doc_search {"query":"Gemma 3n","subject":"Gemma 3n"})",
-                     R"(hub_lookup {"model_id":"google/gemma-3n-E4B-it"})",
-                     R"(catalog_facts {"subject":"ml-intern"})",
-                     R"(doc_search {"query":"ml-intern","subject":"ml-intern"})",
-                     R"(github_lookup {"repo":"huggingface/ml-intern"})"});
+  for (const auto& c : first.value().message.ToolCalls())
+    calls.push_back(c.name + " " + c.arguments);
+  CHECK(calls ==
+        std::vector<std::string>{R"(catalog_facts {"subject":"Gemma 3n"})",
+                                 R"(doc_search {"query":"Gemma 3n","subject":"Gemma 3n"})",
+                                 R"(hub_lookup {"model_id":"google/gemma-3n-E4B-it"})",
+                                 R"(catalog_facts {"subject":"ml-intern"})",
+                                 R"(doc_search {"query":"ml-intern","subject":"ml-intern"})",
+                                 R"(github_lookup {"repo":"huggingface/ml-intern"})"});
   CHECK(first.value().usage == Usage{});
   // Asked again with the same conversation (a resume), it answers the same.
   CHECK(provider.Complete(request, {}).value() == first.value());
@@ -78,8 +79,9 @@ TEST_CASE("the offline researcher answers in text when tools are off and needs i
         "catalog entries");
 }
 
-TEST_CASE("the factory makes the offline researcher for \"\" and \"offline\" when given its sources",
-          "[offline]") {
+TEST_CASE(
+    "the factory makes the offline researcher for \"\" and \"offline\" when given its sources",
+    "[offline]") {
   config::Config cfg;
   sessions::Store store = sessions::Store::OpenInMemory();
   config::Catalog catalog = config::Catalog::Embedded();
@@ -94,8 +96,7 @@ TEST_CASE("the factory makes the offline researcher for \"\" and \"offline\" whe
   CHECK_FALSE(OfflineByDefault(cfg, ""));
 }
 
-TEST_CASE("the tools seam adds the Toolbox's tools beside an existing read_evidence",
-          "[offline]") {
+TEST_CASE("the tools seam adds the Toolbox's tools beside an existing read_evidence", "[offline]") {
   testing::TempDir home;
   config::Config cfg;
   cfg.home = home.path();

@@ -11,9 +11,9 @@ namespace {
 
 TEST_CASE("every prompt the agent uses is embedded and not empty", "[prompts]") {
   config::Config cfg;
-  for (const char* name : {"system", "compare_task", "persona_builder", "persona_skeptic",
-                           "persona_futurist", "persona_creator", "persona_founder", "summariser",
-                           "guard", "replan", "final_turn"}) {
+  for (const char* name :
+       {"system", "compare_task", "persona_builder", "persona_skeptic", "persona_futurist",
+        "persona_creator", "persona_founder", "summariser", "guard", "replan", "final_turn"}) {
     INFO(name);
     CHECK(Prompt(name, cfg).size() > 100);
   }

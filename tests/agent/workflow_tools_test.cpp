@@ -103,8 +103,7 @@ TEST_CASE("submit_draft rejects a dangling citation, then stores the corrected d
   REQUIRE_FALSE(accepted.is_error);
   auto drafts = b.store.ListDrafts();
   REQUIRE(drafts.size() == 1);
-  CHECK(accepted.content ==
-        "Draft " + drafts[0].id + " stored for review (pending_review).");
+  CHECK(accepted.content == "Draft " + drafts[0].id + " stored for review (pending_review).");
   CHECK(drafts[0].status == sessions::DraftStatus::kPendingReview);
   CHECK(drafts[0].title == "Gemma 3n vs SmolVLM2");
   CHECK(drafts[0].flags == std::vector<std::string>{"offline"});
