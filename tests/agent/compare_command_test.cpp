@@ -172,6 +172,19 @@ TEST_CASE("compare refuses bad names with one sentence and leaves no store behin
   CHECK_FALSE(std::filesystem::exists(home.path() / "docs.db"));
 }
 
+TEST_CASE("compare with a provider that cannot be made says why and leaves no store behind",
+          "[compare]") {
+  auto [provider, sentence] = GENERATE(table<std::string, std::string>({
+      {"openai", "openai needs an API key: set OPENAI_API_KEY"},
+      {"gemini", "unknown provider \"gemini\": choose one of anthropic, offline, openai"},
+  }));
+  testing::TempDir home;
+  Run r = Cli(home.path(), {"compare", "Gemma 3n", "SmolVLM2", "--provider", provider.c_str()});
+  CHECK(r.code == kExitError);
+  CHECK(r.err == "intern: " + sentence + "\n");
+  CHECK_FALSE(std::filesystem::exists(home.path() / "intern.db"));
+}
+
 TEST_CASE("compare --pick chooses among the candidates of an ambiguous name", "[compare]") {
   testing::TempDir home;
   Run r = Cli(home.path(), {"compare", "gemma", "SmolVLM2", "--pick", "2", "--json"});

@@ -26,14 +26,19 @@ Response Calls(std::vector<ToolUseBlock> blocks) {
   return r;
 }
 
-TEST_CASE("with a language model, each persona judges both tools in its own call from the ledger",
-          "[compare][panel]") {
-  testing::TempDir home;
+struct PanelRun {
+  std::vector<LlmRequest> panel_requests;
+  CompareOutcome outcome;
+};
+
+// Compares Gemma 3n and SmolVLM2 with a scripted model in `home`: catalog facts, then a draft
+// from the ledger; every persona ships the first and skips the second.
+PanelRun RunScripted(const testing::TempDir& home, sessions::Store& store,
+                     std::optional<std::int64_t> budget_tokens) {
   config::Config cfg;
   cfg.home = home.path();
   cfg.github.api_url = "http://127.0.0.1:1";
   cfg.hub.url = "http://127.0.0.1:1";
-  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
   config::Catalog catalog = config::Catalog::Embedded();
   FakeClock clock;
   ModelCatalog models = ModelCatalog::Embedded();
@@ -92,8 +97,16 @@ TEST_CASE("with a language model, each persona judges both tools in its own call
   request.name_b = "SmolVLM2";
   request.provider = "openai";
   request.model = "gpt-4.1";
+  request.budget_tokens = budget_tokens;
   CompareOutcome outcome = RunCompare(cfg, request, services);
+  return {std::move(panel_requests), outcome};
+}
 
+TEST_CASE("with a language model, each persona judges both tools in its own call from the ledger",
+          "[compare][panel]") {
+  testing::TempDir home;
+  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+  auto [panel_requests, outcome] = RunScripted(home, store, std::nullopt);
   REQUIRE(outcome.loop.status == sessions::SessionStatus::kDone);
   REQUIRE(panel_requests.size() == 5);
   for (const auto& r : panel_requests) {
@@ -118,6 +131,17 @@ TEST_CASE("with a language model, each persona judges both tools in its own call
   }
   CHECK(doc.verdict[0].label == "Ship · 5 ship / 0 skip");
   CHECK(doc.verdict[1].label == "Skip · 0 ship / 5 skip");
+}
+
+TEST_CASE("the panel keeps the research takes when the session's budget is at 90%",
+          "[compare][panel]") {
+  testing::TempDir home;
+  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+  // Two research calls of 1,100 tokens each reach 2,200 of 2,400 (over 90%).
+  auto [panel_requests, outcome] = RunScripted(home, store, 2400);
+  CHECK(panel_requests.empty());
+  CHECK(store.GetSession(outcome.session_id)->iterations == 2);
+  CHECK(store.ListDrafts(std::nullopt, outcome.session_id).size() == 1);
 }
 
 }  // namespace
