@@ -44,8 +44,8 @@ struct CliContext {
   std::shared_ptr<const config::Config> loaded_config = nullptr;
 
   // ---- Seams for commands that run the agent loop (`sessions resume`, later `compare`) ----
-  // LEAD: main() fills these once the providers and the research tools are merged. Empty, the
-  // commands that need them stop with one sentence saying so.
+  // main() fills these with WireAgent. Empty, the commands that need them stop with one
+  // sentence saying so.
   // Makes the LLM provider for (provider name, model) from the config; keys come from the
   // config/environment, never from the store. nullptr when it cannot.
   std::function<std::unique_ptr<LlmProvider>(const config::Config&, const std::string& provider,
