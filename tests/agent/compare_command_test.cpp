@@ -4,8 +4,10 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -249,6 +251,51 @@ TEST_CASE("the built intern compares two tools offline and prints the review com
   CHECK(out.find("Draft " + id + ": Gemma 3n vs SmolVLM2\n") != std::string::npos);
   sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
   CHECK(store.GetDraft(id).has_value());
+}
+
+}  // namespace
+}  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE("an interrupted offline compare resumes with the built intern and stores its draft",
+          "[compare][binary]") {
+  testing::TempDir home;
+  std::string session_id;
+  {
+    config::Config cfg;
+    cfg.home = home.path();
+    cfg.github.api_url = "http://127.0.0.1:1";
+    cfg.hub.url = "http://127.0.0.1:1";
+    sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+    config::Catalog catalog = config::Catalog::Embedded();
+    FakeClock clock;
+    ModelCatalog models = ModelCatalog::Embedded();
+    FixedApproval deny(ApprovalVerdict::kDeny);
+    RecordingProgress progress;
+    std::atomic<int> interrupt{1};  // stop before the first step
+    CompareServices services{store,    catalog,          clock,      models,  deny,
+                             progress, ToolboxOptions{}, &interrupt, nullptr, nullptr};
+    CompareRequest request;
+    request.name_a = "Axolotl";
+    request.name_b = "Unsloth";
+    CompareOutcome outcome = RunCompare(cfg, request, services);
+    REQUIRE(outcome.loop.status == sessions::SessionStatus::kInterrupted);
+    CHECK(outcome.draft_id.empty());
+    session_id = outcome.session_id;
+  }
+  const std::string command = "env -i HOME='" + home.path().string() + "' INTERN_HOME='" +
+                              home.path().string() + "' '" + INTERN_BINARY +
+                              "' -c github.api_url=http://127.0.0.1:1 -c "
+                              "hub.url=http://127.0.0.1:1 sessions resume " +
+                              session_id + " --json >/dev/null 2>&1";
+  int status = std::system(command.c_str());
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+  CHECK(store.GetSession(session_id)->status == sessions::SessionStatus::kDone);
+  CHECK(store.ListDrafts(std::nullopt, session_id).size() == 1);
 }
 
 }  // namespace
