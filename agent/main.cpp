@@ -8,7 +8,8 @@
 
 int main(int argc, char** argv) {
   try {
-    return intern::agent::RunCli(argc, argv, std::cout, std::cerr);
+    return intern::agent::RunCli(argc, argv, std::cout, std::cerr, std::nullopt,
+                                 intern::agent::WireAgent);
   } catch (const intern::Error& e) {
     std::cerr << "intern: " << e.what() << "\n";
     return e.exit_code();

@@ -13,6 +13,10 @@ namespace intern::agent {
 const std::vector<CommandSpec>& Commands() {
   // In the order of DESIGN §11.
   static const std::vector<CommandSpec> kCommands = {
+      {"compare", "Research two AI tools and leave a side-by-side comparison draft for review",
+       AttachCompareCommand},
+      {"drafts", "List drafts waiting for review, or show one (list | show ID)",
+       AttachDraftsCommand},
       {"sessions", "List, show and export research sessions", AttachSessionsCommand},
       {"docs", "Manage and search the local document index (add, list, rm, search)",
        AttachDocsCommand},
@@ -27,8 +31,10 @@ const std::vector<CommandSpec>& Commands() {
 }
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
-           std::optional<config::LoadOptions> load_options) {
+           std::optional<config::LoadOptions> load_options,
+           const std::function<void(CliContext&)>& wire) {
   CliContext ctx{out, err, {}, kExitOk, std::move(load_options), nullptr};
+  if (wire) wire(ctx);
   CLI::App app{"intern — researches AI tools and drafts side-by-side comparisons for review",
                "intern"};
   app.require_subcommand(1);

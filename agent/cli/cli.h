@@ -44,15 +44,16 @@ struct CliContext {
   std::shared_ptr<const config::Config> loaded_config = nullptr;
 
   // ---- Seams for commands that run the agent loop (`sessions resume`, later `compare`) ----
-  // LEAD: main() fills these once the providers and the research tools are merged. Empty, the
-  // commands that need them stop with one sentence saying so.
+  // main() fills these with WireAgent. Empty, the commands that need them stop with one
+  // sentence saying so.
   // Makes the LLM provider for (provider name, model) from the config; keys come from the
   // config/environment, never from the store. nullptr when it cannot.
   std::function<std::unique_ptr<LlmProvider>(const config::Config&, const std::string& provider,
                                              const std::string& model)>
       provider_factory = nullptr;
   // Registers the research tools (doc_search, github_lookup, submit_draft, ...) that a session
-  // of `session_id` may call. read_evidence is registered by the loop's commands themselves.
+  // of `session_id` may call, skipping names the registry already has (the loop's commands
+  // register read_evidence themselves). The tools may keep state (a Toolbox) alive with them.
   std::function<void(const config::Config&, tools::ToolRegistry&, sessions::Store&,
                      const std::string& session_id)>
       register_tools = nullptr;
@@ -76,8 +77,15 @@ struct CommandSpec {
 const std::vector<CommandSpec>& Commands();
 
 // `load_options`: see CliContext::load_options (tests pass their own; main passes none).
+// `wire`, when set, fills the context's seams before parsing (main passes WireAgent).
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
-           std::optional<config::LoadOptions> load_options = std::nullopt);
+           std::optional<config::LoadOptions> load_options = std::nullopt,
+           const std::function<void(CliContext&)>& wire = nullptr);
+
+// Fills provider_factory (providers from the config, the offline researcher by default) and
+// register_tools (the Toolbox's research tools, catalog_facts and submit_draft stamped with
+// the session's provider and model). agent/cli/wiring.cpp.
+void WireAgent(CliContext& ctx);
 
 // Attach functions, one per command file (agent/cli/<name>_command.cpp).
 void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
@@ -87,6 +95,8 @@ void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachToolsCommand(CLI::App& cmd, CliContext& ctx);
+void AttachCompareCommand(CLI::App& cmd, CliContext& ctx);
+void AttachDraftsCommand(CLI::App& cmd, CliContext& ctx);
 // `sessions resume ID` (agent/cli/sessions_resume.cpp), attached by AttachSessionsCommand.
 void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx);
 

@@ -2,9 +2,9 @@
 // an approval, failed, stuck, ...) from its last committed step, with the cap, budgets and
 // settings it started with (agent/session_runner.h).
 //
-// LEAD: the provider and the research tools come through the CliContext seams
-// (provider_factory, register_tools); until main() fills them the command says so in one
-// sentence.
+// The provider and the research tools come through the CliContext seams (provider_factory,
+// register_tools), which main() fills with WireAgent (agent/cli/wiring.cpp); a context without
+// them (some tests) makes the command say so in one sentence.
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "agent/providers/anthropic_provider.h"
+#include "agent/providers/offline_provider.h"
 #include "agent/providers/openai_provider.h"
 #include "tools/http/url.h"
 
@@ -88,8 +89,14 @@ Result<std::pair<std::string, std::string>> ParseFallbackEntry(std::string_view 
 Result<std::unique_ptr<LlmProvider>> MakeSingleProvider(const config::Config& config,
                                                         std::string_view name,
                                                         std::string_view model,
-                                                        tools::HttpClient& http, Clock& clock) {
+                                                        tools::HttpClient& http, Clock& clock,
+                                                        const OfflineSources& offline) {
   if (name.empty()) name = config.providers.default_provider;
+  if ((name.empty() || name == "offline") && offline.catalog != nullptr &&
+      offline.store != nullptr) {
+    return std::unique_ptr<LlmProvider>(
+        std::make_unique<OfflineProvider>(*offline.catalog, *offline.store, clock));
+  }
   if (name.empty() || name == "offline") {
     return Fail(ErrorCode::kUnavailable,
                 "the offline researcher is not available as an LLM provider yet: set "
@@ -117,14 +124,22 @@ Result<std::unique_ptr<LlmProvider>> MakeSingleProvider(const config::Config& co
   return provider;
 }
 
+bool OfflineByDefault(const config::Config& config, std::string_view name) {
+  return name.empty() && config.providers.default_provider.empty();
+}
+
 Result<std::unique_ptr<LlmProvider>> MakeProvider(const config::Config& config,
                                                   std::string_view name, std::string_view model,
                                                   tools::HttpClient& http, Clock& clock,
-                                                  FallbackProvider::Observer on_fallback) {
+                                                  FallbackProvider::Observer on_fallback,
+                                                  const OfflineSources& offline) {
   if (name.empty()) name = config.providers.default_provider;
   Result<std::unique_ptr<LlmProvider>> primary =
-      MakeSingleProvider(config, name, model, http, clock);
-  if (!primary || config.providers.fallback.empty()) return primary;
+      MakeSingleProvider(config, name, model, http, clock, offline);
+  // The offline researcher needs no fallback: it cannot fail the way a remote model does.
+  if (!primary || config.providers.fallback.empty() || name.empty() || name == "offline") {
+    return primary;
+  }
   std::vector<FallbackEntry> chain;
   chain.push_back(FallbackEntry{std::string(name), "", std::move(*primary)});
   for (const std::string& text : config.providers.fallback) {

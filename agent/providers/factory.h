@@ -21,13 +21,25 @@
 #include "agent/message.h"
 #include "agent/providers/fallback_provider.h"
 #include "agent/providers/provider_options.h"
+#include "config/catalog.h"
 #include "config/clock.h"
 #include "config/config.h"
 #include "config/result.h"
 #include "tools/http/credentials.h"
 #include "tools/http/http_client.h"
 
+namespace intern::sessions {
+class Store;
+}
+
 namespace intern::agent {
+
+// What the offline researcher reads (agent/providers/offline_provider.h). Both must outlive the
+// provider. Without them, "" and "offline" are unavailable (kUnavailable, sentence below).
+struct OfflineSources {
+  const config::Catalog* catalog = nullptr;
+  const sessions::Store* store = nullptr;
+};
 
 // "anthropic", "offline", "openai": every name providers.default accepts besides "".
 const std::vector<std::string>& ProviderNames();
@@ -52,14 +64,16 @@ Result<std::pair<std::string, std::string>> ParseFallbackEntry(std::string_view 
 // Failures, each one sentence:
 //   kInvalidArgument  "unknown provider \"x\": choose one of anthropic, offline, openai"
 //   kUnavailable      "the offline researcher is not available as an LLM provider yet: set
-//                      providers.default to \"anthropic\" or \"openai\"" (for "" or "offline")
+//                      providers.default to \"anthropic\" or \"openai\"" (for "" or "offline"
+//                      when `offline` lacks its catalog or store; with them: an OfflineProvider)
 //   kUnauthorized     "anthropic needs an API key: set ANTHROPIC_API_KEY" (OpenAI likewise with
 //                      OPENAI_API_KEY, but only for api.openai.com: local servers need none)
 // `http` and `clock` are borrowed and must outlive the provider.
 Result<std::unique_ptr<LlmProvider>> MakeSingleProvider(const config::Config& config,
                                                         std::string_view name,
                                                         std::string_view model,
-                                                        tools::HttpClient& http, Clock& clock);
+                                                        tools::HttpClient& http, Clock& clock,
+                                                        const OfflineSources& offline = {});
 
 // MakeSingleProvider, wrapped in a FallbackProvider with the providers.fallback entries after it
 // when that list is not empty. Failure: the first entry that cannot be built, with its error
@@ -67,6 +81,11 @@ Result<std::unique_ptr<LlmProvider>> MakeSingleProvider(const config::Config& co
 Result<std::unique_ptr<LlmProvider>> MakeProvider(const config::Config& config,
                                                   std::string_view name, std::string_view model,
                                                   tools::HttpClient& http, Clock& clock,
-                                                  FallbackProvider::Observer on_fallback = {});
+                                                  FallbackProvider::Observer on_fallback = {},
+                                                  const OfflineSources& offline = {});
+
+// True when `name` ("" = providers.default) means the offline researcher because no provider is
+// configured at all (the workflow then prints a one-line notice).
+bool OfflineByDefault(const config::Config& config, std::string_view name);
 
 }  // namespace intern::agent
