@@ -45,3 +45,20 @@ TEST_CASE("an unknown command is a usage error with one line naming the fix") {
 
 }  // namespace
 }  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+// ctest runs each test as `intern_tests "<name>"`; a name starting with '-' is read by Catch as
+// an option and the test never runs. This keeps such names out of the suite.
+TEST_CASE("no test name starts with a dash, so ctest can run every test by name") {
+  const std::vector<Catch::TestCase>& all = Catch::getRegistryHub().getTestCaseRegistry().getAllTests();
+  REQUIRE(all.size() > 100);
+  for (const Catch::TestCase& t : all) {
+    INFO(t.name);
+    CHECK(t.name.rfind('-', 0) != 0);
+  }
+}
+
+}  // namespace
+}  // namespace intern::agent

@@ -116,7 +116,7 @@ TEST_CASE("the tools seam adds the Toolbox's tools beside an existing read_evide
   }
 }
 
-TEST_CASE("--no-bench leaves run_benchmark out of the compare tools", "[offline]") {
+TEST_CASE("the --no-bench option leaves run_benchmark out of the compare tools", "[offline]") {
   testing::TempDir home;
   config::Config cfg;
   cfg.home = home.path();
