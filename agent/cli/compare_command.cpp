@@ -130,7 +130,10 @@ void PrintSummary(CliContext& ctx, const CompareOutcome& outcome, const CompareA
   }
   ctx.out << fmt::format("Cost: ${:.4f} · {} tokens · {} iterations · {}\n", outcome.loop.cost_usd,
                          outcome.loop.usage.Total(), outcome.loop.iterations, who);
-  ctx.out << fmt::format("Review it: intern review {}\n", outcome.draft_id);
+  // The review gate (`intern review ID`, DESIGN §7) is not built yet: point at what exists, so
+  // the line always names a command that works. The review issue switches it to `intern review`.
+  ctx.out << fmt::format("Read it: intern drafts show {} (it waits as pending_review)\n",
+                         outcome.draft_id);
 }
 
 void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {

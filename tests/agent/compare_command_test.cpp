@@ -52,7 +52,8 @@ Run Cli(const std::filesystem::path& home, std::vector<const char*> args) {
 
 std::string DraftIdIn(const std::string& out) {
   std::smatch m;
-  static const std::regex kReview("Review it: intern review (d-[a-z0-9]+)\n");
+  static const std::regex kReview(
+      "Read it: intern drafts show (d-[a-z0-9]+) \\(it waits as pending_review\\)\n");
   return std::regex_search(out, m, kReview) ? m[1].str() : "";
 }
 
@@ -231,7 +232,7 @@ TEST_CASE("drafts list shows the pending draft and drafts show renders it", "[co
         "intern: there is no draft \"d-nothere\"; `intern drafts list --all` shows them\n");
 }
 
-TEST_CASE("the built intern compares two tools offline and prints the review command",
+TEST_CASE("the built intern compares two tools offline and prints the command to read the draft",
           "[compare][binary]") {
   testing::TempDir home;
   const std::string command = "env -i HOME='" + home.path().string() + "' INTERN_HOME='" +
