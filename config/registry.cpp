@@ -282,7 +282,8 @@ std::vector<KeySpec> BuildKeys() {
         "Benchmarks the agent asks to run: \"ask\" the operator, run \"auto\", or \"deny\"",
         &C::bench, &BenchConfig::approval)
       .Allowed({"ask", "auto", "deny"});
-  t.Key("bench.allow", T::kStringList, "Programs that run without asking when approval is \"ask\"",
+  t.Key("bench.allow", T::kStringList,
+        "Benchmark specs that run without asking: a spec file path, or sha256:<hex> of its text",
         &C::bench, &BenchConfig::allow);
   t.Key("bench.wall_limit", T::kDuration, "Wall-clock limit of one benchmark run", &C::bench,
         &BenchConfig::wall_limit)
