@@ -27,7 +27,7 @@ struct Budget {
 struct BudgetState {
   int iterations = 0;       // iterations completed so far (across resumes)
   std::int64_t tokens = 0;  // Usage::Total() summed over the session
-  double usd = 0.0;         // Cost() summed over the session
+  double usd = 0.0;         // CostUsd() summed over the session
   bool final_turn_taken = false;
 };
 

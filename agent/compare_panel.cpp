@@ -128,7 +128,7 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     step.finished_at = Rfc3339Utc(clock.Now());
     const Usage& u = answer.value().usage;
     step.usage = sessions::Usage{u.input, u.output, u.cache_read, u.cache_write};
-    step.cost_usd = Cost(u, info);
+    step.cost_usd = CostUsd(u, info);
     step.stop_reason = StopReasonName(answer.value().stop_reason);
     std::string problem;
     if (calls.empty() || calls.front().name != kPanelTool) {

@@ -15,12 +15,10 @@
 //
 // The offline researcher skips this phase: its rubric already judged each persona from the ledger.
 
-// comparison.h first: agent/models.h declares a function Cost() that would hide its struct Cost.
-#include "agent/comparison.h"
-// (separate block so include sorting keeps this order)
 #include <string>
 #include <vector>
 
+#include "agent/comparison.h"
 #include "agent/message.h"
 #include "agent/models.h"
 #include "agent/progress.h"

@@ -26,10 +26,8 @@
 #include <utility>
 #include <vector>
 
-// comparison.h first: agent/models.h declares a function Cost() that would hide its struct Cost.
-#include "agent/comparison.h"
-// NOLINTNEXTLINE(llvm-include-order)
 #include "agent/approval.h"
+#include "agent/comparison.h"
 #include "agent/loop.h"
 #include "agent/models.h"
 #include "agent/progress.h"

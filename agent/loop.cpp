@@ -221,7 +221,7 @@ bool Runner::Summarise(const std::vector<ToolSpec>& specs) {
   auto answer = summariser.Complete(request, {});
   if (!answer.ok()) return false;
   step_usage_ += answer->usage;
-  step_cost_ += Cost(answer->usage, compaction_model_);
+  step_cost_ += CostUsd(answer->usage, compaction_model_);
   ResearchSummary parsed = ParseSummary(answer->message.Text());
   if (parsed == ResearchSummary{}) return false;
 
@@ -427,7 +427,7 @@ LoopOutcome Runner::Run() {
     if (Interrupted(2)) return Finish(SessionStatus::kInterrupted, "");
 
     step_usage_ += response.usage;
-    step_cost_ += Cost(response.usage, model_);
+    step_cost_ += CostUsd(response.usage, model_);
     deps_.progress.UsageUpdated(session_.usage.total() + step_usage_.Total(),
                                 session_.cost_usd + step_cost_);
     Message assistant = response.message;

@@ -213,7 +213,7 @@ ModelInfo ModelCatalog::Find(std::string_view model) const {
   return unknown;
 }
 
-double Cost(const Usage& usage, const ModelInfo& model) {
+double CostUsd(const Usage& usage, const ModelInfo& model) {
   return (static_cast<double>(usage.input) * model.input +
           static_cast<double>(usage.output) * model.output +
           static_cast<double>(usage.cache_read) * model.cache_read +

@@ -80,6 +80,6 @@ class ModelCatalog {
 
 // USD for `usage` at `model`'s prices: input, output, cache reads and cache writes each at their
 // own rate. 0 for an unknown model.
-double Cost(const Usage& usage, const ModelInfo& model);
+double CostUsd(const Usage& usage, const ModelInfo& model);
 
 }  // namespace intern::agent

@@ -110,7 +110,7 @@ TEST_CASE(
     CHECK(step.model == ModelFor(wire));
     CHECK(step.usage ==
           sessions::Usage{want.input, want.output, want.cache_read, want.cache_write});
-    double cost = agent::Cost(want, model);
+    double cost = agent::CostUsd(want, model);
     CHECK(cost > 0.0);
     CHECK(step.cost_usd == cost);
     total_cost += cost;

@@ -71,16 +71,16 @@ TEST_CASE("an unknown model gets the fallback window, zero prices and known=fals
   CHECK(m.provider.empty());
   CHECK(m.context_window == 32768);
   CHECK(m.max_output == 4096);
-  CHECK(Cost(Usage{5000, 5000, 5000, 5000}, m) == 0.0);
+  CHECK(CostUsd(Usage{5000, 5000, 5000, 5000}, m) == 0.0);
 }
 
 TEST_CASE("cost prices input, output, cache reads and cache writes each at their own rate") {
   ModelInfo m = ModelCatalog::Embedded().Find("claude-opus-5-5");
-  CHECK(Cost(Usage{1'000'000, 0, 0, 0}, m) == Approx(4.0));
-  CHECK(Cost(Usage{0, 1'000'000, 0, 0}, m) == Approx(20.0));
-  CHECK(Cost(Usage{0, 0, 1'000'000, 0}, m) == Approx(0.20));
-  CHECK(Cost(Usage{0, 0, 0, 1'000'000}, m) == Approx(5.0));
-  CHECK(Cost(Usage{1000, 500, 20000, 3000}, m) == Approx(0.004 + 0.010 + 0.004 + 0.015));
+  CHECK(CostUsd(Usage{1'000'000, 0, 0, 0}, m) == Approx(4.0));
+  CHECK(CostUsd(Usage{0, 1'000'000, 0, 0}, m) == Approx(20.0));
+  CHECK(CostUsd(Usage{0, 0, 1'000'000, 0}, m) == Approx(0.20));
+  CHECK(CostUsd(Usage{0, 0, 0, 1'000'000}, m) == Approx(5.0));
+  CHECK(CostUsd(Usage{1000, 500, 20000, 3000}, m) == Approx(0.004 + 0.010 + 0.004 + 0.015));
 }
 
 TEST_CASE("cache prices left out are charged at the input price") {
