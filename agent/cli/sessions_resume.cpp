@@ -16,6 +16,7 @@
 
 #include "agent/approval.h"
 #include "agent/cli/cli.h"
+#include "agent/compare_workflow.h"
 #include "agent/loop_status.h"
 #include "agent/models.h"
 #include "agent/progress.h"
@@ -34,21 +35,6 @@ struct ResumeOptions {
   bool json = false;
   bool yes = false;
 };
-
-// The loop options the config gives today; a session's own settings take precedence.
-LoopOptions DefaultsFrom(const config::Config& cfg) {
-  LoopOptions o;
-  o.max_iterations = cfg.agent.max_iterations;
-  o.budget_tokens = cfg.agent.budget_tokens;
-  o.budget_usd = cfg.agent.budget_usd;
-  o.parallel_tools = cfg.agent.parallel_tools;
-  o.stall_iterations = cfg.agent.stall_iterations;
-  o.trigger_ratio = cfg.compaction.trigger_ratio;
-  o.keep_turns = cfg.compaction.keep_turns;
-  o.compaction_model = cfg.compaction.model;
-  o.max_result_chars = static_cast<std::size_t>(cfg.tools.max_result_chars);
-  return o;
-}
 
 std::string ResolveId(sessions::Store& store, const std::string& id) {
   if (store.GetSession(id)) return id;
@@ -101,7 +87,8 @@ void RunResume(CliContext& ctx, const ResumeOptions& options) {
                           approval,
                           *progress,
                           &interrupt.level()};
-  LoopOutcome outcome = ResumeSession(services, id, DefaultsFrom(cfg));
+  // The config only fills what the session did not record; its own settings win.
+  LoopOutcome outcome = ResumeSession(services, id, LoopDefaultsFrom(cfg));
   ctx.exit_code = ExitCodeFor(outcome.status);
 }
 
