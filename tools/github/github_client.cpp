@@ -132,6 +132,11 @@ GithubRepository ParseRepository(const json& j) {
   return r;
 }
 
+// The sentence for a 404 on any /repos/OWNER/NAME path.
+std::string NoSuchRepository(const std::string& repo) {
+  return fmt::format("GitHub has no repository {} (HTTP 404): check the spelling", repo);
+}
+
 Result<json> ExpectShape(Result<json> doc, bool want_array, const std::string& url) {
   if (!doc) return doc;
   if (want_array ? !doc->is_array() : !doc->is_object()) {
@@ -379,9 +384,7 @@ Result<GithubAnswer<GithubRepository>> GithubClient::Repository(const std::strin
                                                                 Cancel cancel) {
   const std::string url = Url(RepoPath(repo));
   auto fetched = Get(url,
-                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                 "spelling",
-                                 repo),
+                     NoSuchRepository(repo),
                      cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
@@ -393,9 +396,7 @@ Result<GithubAnswer<std::vector<GithubRelease>>> GithubClient::Releases(const st
                                                                         int limit, Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/releases?per_page=" + std::to_string(limit));
   auto fetched = Get(url,
-                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                 "spelling",
-                                 repo),
+                     NoSuchRepository(repo),
                      cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), true, url);
@@ -413,9 +414,7 @@ Result<GithubAnswer<std::vector<GithubContributor>>> GithubClient::Contributors(
     const std::string& repo, int limit, Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/contributors?per_page=" + std::to_string(limit));
   auto fetched = Get(url,
-                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                 "spelling",
-                                 repo),
+                     NoSuchRepository(repo),
                      cancel);
   if (!fetched) return fetched.failure();
   // A repository too large for GitHub to count answers 204/empty or 403; an empty body is "none".
@@ -434,9 +433,7 @@ Result<GithubAnswer<GithubLanguages>> GithubClient::Languages(const std::string&
                                                               Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/languages");
   auto fetched = Get(url,
-                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                 "spelling",
-                                 repo),
+                     NoSuchRepository(repo),
                      cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
@@ -454,9 +451,7 @@ Result<GithubAnswer<std::vector<std::string>>> GithubClient::Topics(const std::s
                                                                     Cancel cancel) {
   const std::string url = Url(RepoPath(repo) + "/topics");
   auto fetched = Get(url,
-                     fmt::format("GitHub has no repository {} (HTTP 404): check the "
-                                 "spelling",
-                                 repo),
+                     NoSuchRepository(repo),
                      cancel);
   if (!fetched) return fetched.failure();
   auto doc = ExpectShape(ParseBody(fetched->body, url), false, url);
