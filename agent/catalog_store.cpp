@@ -48,7 +48,8 @@ sessions::Store* StoreCatalogOverlay::Open(bool create) const {
   return store_.get();
 }
 
-Status StoreCatalogOverlay::Add(const config::CatalogEntry& entry) {
+Status SaveCatalogEntry(sessions::Store& store, const config::CatalogEntry& entry,
+                        const std::string& source) {
   try {
     sessions::CatalogEntryRecord record;
     record.key = entry.id;
@@ -56,12 +57,22 @@ Status StoreCatalogOverlay::Add(const config::CatalogEntry& entry) {
     record.kind = entry.kind;
     record.category = entry.category;
     record.data = CatalogEntryToJson(entry);
-    record.source = source_;
-    Open(/*create=*/true)->PutCatalogEntry(record);
+    record.source = source;
+    store.PutCatalogEntry(record);
     return Status::Ok();
   } catch (const std::exception& e) {
     return Fail(ErrorCode::kIo, fmt::format("saving catalog entry \"{}\": {}", entry.id, e.what()));
   }
+}
+
+Status StoreCatalogOverlay::Add(const config::CatalogEntry& entry) {
+  sessions::Store* store = nullptr;
+  try {
+    store = Open(/*create=*/true);
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kIo, fmt::format("saving catalog entry \"{}\": {}", entry.id, e.what()));
+  }
+  return SaveCatalogEntry(*store, entry, source_);
 }
 
 Result<std::vector<config::CatalogEntry>> StoreCatalogOverlay::List() const {

@@ -37,6 +37,11 @@ class StoreCatalogOverlay final : public config::CatalogOverlay {
   mutable std::unique_ptr<sessions::Store> store_;
 };
 
+// Writes `entry` (already validated) to `store`'s catalog table, replacing one with the same id,
+// recording `source` ("operator", "sweep", "lookup"). Failure: kIo with the store's reason.
+Status SaveCatalogEntry(sessions::Store& store, const config::CatalogEntry& entry,
+                        const std::string& source);
+
 // The JSON kept in the store's `data` column for an entry, and back. FromJson is lenient (missing
 // fields stay empty) because the data may have been written by an older version.
 std::string CatalogEntryToJson(const config::CatalogEntry& entry);

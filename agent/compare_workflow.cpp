@@ -64,35 +64,6 @@ class SharedTool final : public tools::Tool {
   tools::Tool* tool_;
 };
 
-const config::CatalogEntry& ResolveOne(const std::string& name, const config::Catalog& catalog,
-                                       std::optional<int> pick, std::vector<std::string>& notes,
-                                       config::CatalogEntry& out) {
-  Result<Resolution> r = Resolve(name, catalog, ResolveOptions{pick});
-  if (!r.ok()) throw UsageError(r.message());
-  const Resolution& res = r.value();
-  if (res.kind == ResolutionKind::kAmbiguous) {
-    std::vector<std::string> listed;
-    for (std::size_t i = 0; i < res.candidates.size(); ++i) {
-      listed.push_back(fmt::format("{}. {}", i + 1, res.candidates[i].entry.name));
-    }
-    throw UsageError(
-        fmt::format("\"{}\" matches several tools in the catalog: {}; add --pick N "
-                    "to choose one",
-                    name, fmt::join(listed, ", ")));
-  }
-  if (!res.resolved()) {
-    std::vector<std::string> close;
-    for (const auto& c : res.candidates) close.push_back(c.entry.name);
-    throw Error(fmt::format(
-        "\"{}\" is not in the catalog, and intern cannot look it up without the network{}; add "
-        "it with `intern catalog add` or check the spelling",
-        name, close.empty() ? "" : fmt::format(" (closest: {})", fmt::join(close, ", "))));
-  }
-  out = *res.entry;
-  if (res.kind != ResolutionKind::kExact && !res.note.empty()) notes.push_back(res.note);
-  return out;
-}
-
 std::string DefaultModel(const config::Config& cfg, const std::string& provider) {
   if (provider == "openai") return cfg.providers.openai.model;
   if (provider == "anthropic") return cfg.providers.anthropic.model;
@@ -143,19 +114,6 @@ Result<std::unique_ptr<LlmProvider>> MakeStandaloneProvider(const config::Config
   if (!inner.ok()) return inner.failure();
   owner->Start(std::move(inner.value()));
   return std::unique_ptr<LlmProvider>(std::move(owner));
-}
-
-ResolvedPair ResolvePair(const CompareRequest& request, const config::Catalog& catalog) {
-  ResolvedPair pair;
-  ResolveOne(request.name_a, catalog, request.pick, pair.notes, pair.a);
-  ResolveOne(request.name_b, catalog, request.pick, pair.notes, pair.b);
-  if (pair.a.id == pair.b.id) {
-    throw UsageError(
-        fmt::format("\"{}\" and \"{}\" are the same tool ({}); compare two different "
-                    "tools",
-                    request.name_a, request.name_b, pair.a.name));
-  }
-  return pair;
 }
 
 Result<std::unique_ptr<LlmProvider>> MakeConfiguredProvider(const config::Config& cfg,
@@ -210,7 +168,18 @@ LoopOptions LoopDefaultsFrom(const config::Config& cfg) {
 
 CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& request,
                           const CompareServices& services) {
-  ResolvedPair pair = ResolvePair(request, services.catalog);
+  ResolvedPair pair = request.resolved ? *request.resolved
+                                       : ResolvePair(request, services.catalog, services.remote);
+  // The run sees the looked-up entries like seed ones (catalog_facts, the offline researcher).
+  config::Catalog catalog = services.catalog;
+  for (const config::CatalogEntry& entry : pair.looked_up) {
+    if (catalog.FindById(entry.id) != nullptr) continue;
+    config::InMemoryCatalogOverlay scratch;
+    if (Status added = catalog.Add(entry, scratch); !added) {
+      throw Error(fmt::format("the look-up of \"{}\" gave an entry intern cannot use: {}",
+                              entry.name, added.message()));
+    }
+  }
   if (request.max_iterations && *request.max_iterations < 1) {
     throw UsageError("--max-iterations must be at least 1");
   }
@@ -225,7 +194,7 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   if (provider_name.empty()) provider_name = "offline";
   const std::string model =
       request.model.empty() ? DefaultModel(cfg, provider_name) : request.model;
-  OfflineSources offline{&services.catalog, &services.store};
+  OfflineSources offline{&catalog, &services.store};
   Result<std::unique_ptr<LlmProvider>> made =
       services.make_provider
           ? services.make_provider(provider_name, model)
@@ -236,6 +205,12 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   auto say = [&](const std::string& line) {
     if (services.notice) services.notice(line);
   };
+  // The request is accepted: keep what the look-ups found, so the next run knows these tools.
+  for (const config::CatalogEntry& entry : pair.looked_up) {
+    if (Status saved = SaveCatalogEntry(services.store, entry, "lookup"); !saved) {
+      throw Error(saved.message());
+    }
+  }
   if (OfflineByDefault(cfg, request.provider)) say(std::string(kOfflineNotice));
   for (const auto& note : pair.notes) say(note);
 
@@ -250,7 +225,7 @@ CompareOutcome RunCompare(const config::Config& cfg, const CompareRequest& reque
   options.task_prompt = task + "\n\n" + CatalogIdsLine(pair.a.id, pair.b.id) + "\n";
 
   tools::ToolRegistry registry;
-  RegisterCompareTools(cfg, services.store, services.catalog, DraftStamp{provider_name, model},
+  RegisterCompareTools(cfg, services.store, catalog, DraftStamp{provider_name, model},
                        request.bench, services.toolbox_options, registry);
 
   std::unique_ptr<LlmProvider> llm = std::move(made.value());

@@ -9,9 +9,22 @@
 //   N)", "... must not contain control characters", "--pick N is out of range: ...")
 //   "\"X\" matches several tools in the catalog: 1. A, 2. B; add --pick N to choose one"
 //   "\"X\" and \"Y\" are the same tool (Name); compare two different tools"
-//   (intern::Error, exit 1) "\"X\" is not in the catalog, and intern cannot look it up without
-//   the network; add it with `intern catalog add` or check the spelling" (with " (closest: A,
-//   B)" before the semicolon when there are distant candidates)
+//   A name the catalog does not know is looked up on the hub and GitHub when a RemoteResolver
+//   is given (ResolveWithRemote): the chosen match is told to the operator ("Resolved \"foo\" to
+//   org/foo (GitHub, 1.2k stars).") and, once the whole request is accepted, stored as a catalog
+//   entry (source "lookup") so later runs know it; several fitting matches are listed and stop
+//   the command (UsageError, exit 2, "... add --pick N to choose one") unless --pick chooses.
+//   (intern::Error, exit 1) when the look-up cannot help, with " (closest: A, B)" before the
+//   semicolon when the catalog has distant candidates:
+//     no resolver:   "\"X\" is not in the catalog, and intern cannot look it up without the
+//                    network; add it with `intern catalog add` or check the spelling"
+//     unreachable:   "\"X\" is not in the catalog, and neither the Hugging Face Hub nor GitHub
+//                    could be reached to look it up; add it with `intern catalog add` or check
+//                    the network"
+//     other failure: "\"X\" is not in the catalog, and looking it up failed: <why>; add it with
+//                    `intern catalog add` or check the network"
+//     no match:      "\"X\" is not in the catalog, and neither the Hugging Face Hub nor GitHub
+//                    has a match; add it with `intern catalog add` or check the spelling"
 //   (intern::Error, exit 1) the provider factory's sentence ("anthropic needs an API key: ...")
 //
 // The panel phase: for language-model providers, once the research loop stored a draft, each
@@ -32,6 +45,7 @@
 #include "agent/models.h"
 #include "agent/progress.h"
 #include "agent/providers/factory.h"
+#include "agent/resolve.h"
 #include "agent/toolbox.h"
 #include "agent/workflow_tools.h"
 #include "config/catalog.h"
@@ -39,6 +53,15 @@
 #include "sessions/store.h"
 
 namespace intern::agent {
+
+// Both names resolved to catalog entries (the notes say how, for the operator).
+struct ResolvedPair {
+  config::CatalogEntry a;
+  config::CatalogEntry b;
+  std::vector<std::string> notes;
+  // Entries found on the hub or GitHub (a and/or b), not yet in the store's catalog.
+  std::vector<config::CatalogEntry> looked_up;
+};
 
 struct CompareRequest {
   std::string name_a;
@@ -50,17 +73,14 @@ struct CompareRequest {
   std::optional<double> budget_usd;
   bool bench = true;  // false (--no-bench): run_benchmark is not offered
   std::optional<int> pick;
+  // Set when the caller resolved the names already (ResolvePair), so a look-up is not repeated.
+  std::optional<ResolvedPair> resolved;
 };
 
-// Both names resolved to catalog entries (the notes say how, for the operator).
-struct ResolvedPair {
-  config::CatalogEntry a;
-  config::CatalogEntry b;
-  std::vector<std::string> notes;
-};
-
-// Resolves both names; throws with the sentences above. Pure apart from the catalog.
-ResolvedPair ResolvePair(const CompareRequest& request, const config::Catalog& catalog);
+// Resolves both names; throws with the sentences above. Writes nothing; with a `remote` it asks
+// the hub and GitHub about names the catalog does not know.
+ResolvedPair ResolvePair(const CompareRequest& request, const config::Catalog& catalog,
+                         RemoteResolver* remote = nullptr);
 
 // Makes a provider with what the configuration says: an HTTP client from HttpOptionsFromConfig
 // (keys from config/environment bound to their hosts) owned together with the provider; the
@@ -110,6 +130,8 @@ struct CompareServices {
       make_provider = nullptr;
   // Told one line before the run starts (the offline notice, how names were resolved).
   std::function<void(const std::string& line)> notice;
+  // Looks up names the catalog does not know (request.resolved unset). Null: they are refused.
+  RemoteResolver* remote = nullptr;
 };
 
 struct CompareOutcome {

@@ -399,24 +399,6 @@ std::string Slug(std::string_view s) {
   return out;
 }
 
-CatalogEntry EntryFromRemote(const RemoteMatch& m) {
-  CatalogEntry e;
-  e.id = Slug(m.id);
-  std::string short_name = m.id.substr(m.id.find('/') + 1);
-  e.name = m.name.empty() ? short_name : m.name;
-  e.kind = !m.kind.empty() ? m.kind : (m.source == "hub" ? "model" : "library");
-  e.category = "Found by look-up";
-  if (m.source == "hub") {
-    e.hf_ids.push_back(m.id);
-    e.links.hf = m.url;
-  } else {
-    e.github = m.id;
-    e.links.repo = m.url;
-  }
-  e.origin = config::CatalogOrigin::kOverlay;
-  return e;
-}
-
 }  // namespace
 
 const char* ResolutionKindName(ResolutionKind kind) {
@@ -465,6 +447,39 @@ Result<Resolution> Resolve(std::string_view name, const Catalog& catalog,
   return r;
 }
 
+CatalogEntry EntryFromRemote(const RemoteMatch& m) {
+  CatalogEntry e;
+  e.id = Slug(m.id);
+  const std::size_t slash = m.id.find('/');
+  const std::string short_name = slash == std::string::npos ? m.id : m.id.substr(slash + 1);
+  e.name = m.name.empty() ? short_name : m.name;
+  e.kind = !m.kind.empty() ? m.kind : (m.source == "hub" ? "model" : "library");
+  e.category = "Found by look-up";
+  if (slash != std::string::npos) e.organisation = m.id.substr(0, slash);
+  e.tagline = m.description;
+  e.summary = m.description;
+  e.licence = m.licence;
+  e.links.home = m.homepage;
+  e.pipeline_tag = m.pipeline_tag;
+  if (m.source == "hub") {
+    e.hf_ids.push_back(m.id);
+    e.links.hf = m.url;
+  } else {
+    e.github = m.id;
+    e.links.repo = m.url;
+  }
+  // The owner/name as typed resolves to this entry next time, whatever its display name.
+  if (e.name != m.id) e.aliases.push_back(m.id);
+  e.facts = m.facts;
+  e.origin = config::CatalogOrigin::kOverlay;
+  return e;
+}
+
+std::string DescribeRemote(const RemoteMatch& m) {
+  const char* where = m.source == "hub" ? "Hugging Face Hub" : "GitHub";
+  return m.popularity.empty() ? std::string(where) : fmt::format("{}, {}", where, m.popularity);
+}
+
 Result<Resolution> ResolveWithRemote(std::string_view name, const Catalog& catalog,
                                      RemoteResolver& remote, const ResolveOptions& options) {
   auto local = Resolve(name, catalog, options);
@@ -476,33 +491,60 @@ Result<Resolution> ResolveWithRemote(std::string_view name, const Catalog& catal
                                           found.message()));
   }
   Resolution r;
+  r.looked_up = true;
   if (found->empty()) {
     r.kind = ResolutionKind::kUnknown;
     r.candidates = local->candidates;
+    r.looked_up = false;  // the candidates, if any, are the catalog's distant suggestions
     r.note = fmt::format("{} is not in the catalog, and the hub and GitHub had no match either.",
                          Quote(input));
     return r;
   }
-  for (const RemoteMatch& m : *found)
-    r.candidates.push_back(Candidate{EntryFromRemote(m), 0.0, m.id});
-  std::size_t index = 0;
+  // Exact matches first, each group in the resolver's order.
+  const std::string wanted = NormaliseToolName(input);
+  auto exact = [&wanted](const RemoteMatch& m) {
+    const std::size_t slash = m.id.find('/');
+    const std::string short_name = slash == std::string::npos ? m.id : m.id.substr(slash + 1);
+    return NormaliseToolName(short_name) == wanted || NormaliseToolName(m.id) == wanted ||
+           (!m.name.empty() && NormaliseToolName(m.name) == wanted);
+  };
+  std::vector<RemoteMatch> ordered = *found;
+  std::stable_partition(ordered.begin(), ordered.end(), exact);
+  const auto exact_count = static_cast<std::size_t>(
+      std::count_if(ordered.begin(), ordered.end(), exact));
+  for (const RemoteMatch& m : ordered) {
+    r.candidates.push_back(Candidate{EntryFromRemote(m), exact(m) ? 1.0 : 0.0, m.id});
+  }
+  auto choose = [&](std::size_t index, const std::string& how) {
+    const RemoteMatch& m = ordered[index];
+    r.kind = ResolutionKind::kRemote;
+    r.entry = r.candidates[index].entry;
+    r.note = fmt::format("Resolved {} to {} ({}{}).", Quote(input), m.id, DescribeRemote(m), how);
+  };
+  if (exact_count == 1 || ordered.size() == 1) {
+    choose(0, "");
+    return r;
+  }
   if (options.pick) {
-    int pick = *options.pick;
-    if (pick < 1 || static_cast<std::size_t>(pick) > found->size()) {
+    const int pick = *options.pick;
+    if (pick < 1 || static_cast<std::size_t>(pick) > ordered.size()) {
       return Fail(
           ErrorCode::kInvalidArgument,
-          fmt::format("--pick {} is out of range: there are {} candidates", pick, found->size()));
+          fmt::format("--pick {} is out of range: there are {} candidates", pick, ordered.size()));
     }
-    index = static_cast<std::size_t>(pick) - 1;
+    choose(static_cast<std::size_t>(pick) - 1,
+           fmt::format("; --pick {} of {} candidates", pick, ordered.size()));
+    return r;
   }
-  const RemoteMatch& chosen = (*found)[index];
-  r.kind = ResolutionKind::kRemote;
-  r.entry = r.candidates[index].entry;
+  std::vector<std::string> listed;
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    listed.push_back(fmt::format("{}. {} ({})", i + 1, ordered[i].id, DescribeRemote(ordered[i])));
+  }
+  r.kind = ResolutionKind::kAmbiguous;
   r.note = fmt::format(
-      "{} is not in the catalog; chose the {} {} ({} of {} results; --pick N "
-      "chooses another).",
-      Quote(input), chosen.source == "hub" ? "hub repo" : "GitHub repo", chosen.id, index + 1,
-      found->size());
+      "{} is not in the catalog and matches several tools on the hub and GitHub: {}; add --pick N "
+      "to choose one",
+      Quote(input), fmt::join(listed, ", "));
   return r;
 }
 

@@ -44,6 +44,7 @@ struct Resolution {
   std::optional<config::CatalogEntry> entry;  // set unless kAmbiguous or kUnknown
   std::vector<Candidate> candidates;          // best first
   std::string note;                           // one sentence for the operator
+  bool looked_up = false;                     // entry/candidates came from the hub or GitHub
 
   bool resolved() const { return entry.has_value(); }
 };
@@ -67,20 +68,27 @@ std::string NormaliseToolName(std::string_view name);
 Result<Resolution> Resolve(std::string_view name, const config::Catalog& catalog,
                            const ResolveOptions& options = {});
 
-// One hit of a hub/GitHub search for a name the catalog does not know.
+// One hit of a hub/GitHub search for a name the catalog does not know, with what the service
+// said about it (all of it becomes the catalog entry; see EntryFromRemote).
 struct RemoteMatch {
   std::string source;  // "hub" or "github"
   std::string id;      // "owner/name"
   std::string name;    // display name, if the service gave one
   std::string kind;    // a catalog kind guessed from the service ("model" for hub models)
   std::string url;
+  std::string description;                 // GitHub's description; "" for hub models
+  std::string licence;                     // SPDX id or the service's licence name; "" if none
+  std::string homepage;                    // the project's own site, if the service names one
+  std::string pipeline_tag;                // hub models: "image-text-to-text", ...
+  std::string popularity;                  // for the operator: "1.2k stars", "3.4M downloads"
+  std::vector<config::CatalogFact> facts;  // dated and sourced: stars, downloads, pushed_at, ...
 
   bool operator==(const RemoteMatch&) const = default;
 };
 
-// Searches the model hub and GitHub for a tool name. Implemented by the compare workflow over
-// hub_lookup/github_lookup; faked in tests. Failure: the look-up's own (kConnection, kTimeout,
-// kUnavailable when offline, ...).
+// Searches the model hub and GitHub for a tool name (agent/resolve_remote.h implements it over
+// the hub and GitHub clients; tests fake it). Failure: the look-up's own code (kConnection,
+// kTimeout, kUnavailable when the services cannot be reached, kUnauthorized, ...) and sentence.
 class RemoteResolver {
  public:
   virtual ~RemoteResolver() = default;
@@ -88,10 +96,27 @@ class RemoteResolver {
   virtual Result<std::vector<RemoteMatch>> Search(std::string_view name) = 0;
 };
 
-// Resolve, and for kUnknown ask `remote`: the first match (or `--pick N` among them) becomes a
-// kRemote resolution whose entry is built from the match (origin kOverlay, not yet stored) and
-// whose note says what was chosen and from how many. No match: kUnknown, note says so. A remote
-// failure is returned with context ("looking up \"x\" on the hub and GitHub: ...").
+// The catalog entry a remote match stands for (origin kOverlay, category "Found by look-up"):
+// id from the owner/name slug, the name the service gave (else the repo's name), organisation
+// from the owner, tagline and summary from the description, licence, links, dated facts.
+config::CatalogEntry EntryFromRemote(const RemoteMatch& match);
+
+// "GitHub, 1.2k stars" / "Hugging Face Hub, 3.4M downloads": where a match came from.
+std::string DescribeRemote(const RemoteMatch& match);
+
+// Resolve, and for kUnknown ask `remote`. A match is exact when its display name, repo name or
+// owner/name normalises to the name asked for. Then:
+//   - one exact match, or a single match of any kind: kRemote, note
+//     "Resolved \"foo\" to org/foo (GitHub, 1.2k stars)."
+//   - otherwise kAmbiguous (candidates exact first, then in the resolver's order), note
+//     "\"foo\" is not in the catalog and matches several tools on the hub and GitHub: 1. org/foo
+//     (GitHub, 1.2k stars), 2. …; add --pick N to choose one" — unless `--pick N` chooses one
+//     (note "Resolved \"foo\" to org/foo (GitHub, 1.2k stars; --pick 2 of 3 candidates).").
+//   - no match: kUnknown, note "\"foo\" is not in the catalog, and the hub and GitHub had no
+//     match either."
+// Every Resolution built from the look-up has `looked_up` set. The entry is not stored: the
+// caller decides when (compare stores it once the whole request is accepted). A remote failure is
+// returned with its code and context ("looking up \"x\" on the hub and GitHub: ...").
 Result<Resolution> ResolveWithRemote(std::string_view name, const config::Catalog& catalog,
                                      RemoteResolver& remote, const ResolveOptions& options = {});
 

@@ -3,7 +3,8 @@
 // ambiguous without --pick), 3 stopped by the cap, a budget or loop detection.
 //
 // Progress goes to stderr on a terminal (one live line) and as JSON lines to stdout with
-// --json; the summary (draft id, verdicts, cost, the review command) goes to stdout.
+// --json; the summary (draft id, verdicts, cost, the review command) goes to stdout, its last
+// line "Review it: intern review ID" when a draft was stored.
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "agent/loop_status.h"
 #include "agent/models.h"
 #include "agent/progress.h"
+#include "agent/resolve_remote.h"
 #include "agent/signals.h"
 #include "config/error.h"
 #include "sessions/store.h"
@@ -130,10 +132,9 @@ void PrintSummary(CliContext& ctx, const CompareOutcome& outcome, const CompareA
   }
   ctx.out << fmt::format("Cost: ${:.4f} · {} tokens · {} iterations · {}\n", outcome.loop.cost_usd,
                          outcome.loop.usage.Total(), outcome.loop.iterations, who);
-  // The review gate (`intern review ID`, DESIGN §7) is not built yet: point at what exists, so
-  // the line always names a command that works. The review issue switches it to `intern review`.
-  ctx.out << fmt::format("Read it: intern drafts show {} (it waits as pending_review)\n",
-                         outcome.draft_id);
+  // The last line names the gate the draft waits at (DESIGN §2 step 6, §7), so an operator (or a
+  // script reading the last line) goes straight to it.
+  ctx.out << fmt::format("Review it: intern review {}\n", outcome.draft_id);
 }
 
 void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
@@ -155,7 +156,10 @@ void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
   Result<config::Catalog> catalog =
       config::Catalog::WithOverlay(config::Catalog::Embedded(), overlay);
   if (!catalog.ok()) throw Error(catalog.message());
-  ResolvePair(request, catalog.value());
+  // Names the catalog does not know are looked up here, once; the run reuses the answer.
+  std::unique_ptr<RemoteResolver> remote =
+      MakeConfiguredRemoteResolver(cfg, SystemClock::Instance());
+  request.resolved = ResolvePair(request, catalog.value(), remote.get());
   const std::string provider =
       args.provider.empty() ? cfg.providers.default_provider : args.provider;
   if (!provider.empty() && provider != "offline") {

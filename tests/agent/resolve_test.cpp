@@ -191,10 +191,23 @@ class FakeRemote : public RemoteResolver {
   Result<std::vector<RemoteMatch>> answer_;
 };
 
+RemoteMatch Match(std::string source, std::string id, std::string name, std::string popularity) {
+  RemoteMatch m;
+  m.source = std::move(source);
+  m.id = std::move(id);
+  m.name = std::move(name);
+  m.url = (m.source == "hub" ? "https://huggingface.co/" : "https://github.com/") + m.id;
+  m.popularity = std::move(popularity);
+  return m;
+}
+
+// A hub model whose name only contains the query, and a GitHub repo named exactly like it.
 std::vector<RemoteMatch> TwoMatches() {
-  return {
-      {"hub", "acme/tiny-vlm-1b", "Tiny VLM", "model", "https://huggingface.co/acme/tiny-vlm-1b"},
-      {"github", "acme/tiny-vlm", "", "", "https://github.com/acme/tiny-vlm"}};
+  RemoteMatch repo = Match("github", "acme/tiny-vlm", "", "1.2k stars");
+  repo.description = "A tiny vision-language model";
+  repo.licence = "MIT";
+  repo.facts = {{"stars", "1234", "https://github.com/acme/tiny-vlm", "2026-11-21"}};
+  return {Match("hub", "acme/tiny-vlm-1b", "", "5.6k downloads"), repo};
 }
 
 TEST_CASE("a known name never reaches the remote resolver") {
@@ -202,41 +215,75 @@ TEST_CASE("a known name never reaches the remote resolver") {
   auto r = ResolveWithRemote("SmolVLM2", Seed(), remote);
   REQUIRE(r.ok());
   CHECK(r->kind == ResolutionKind::kExact);
+  CHECK_FALSE(r->looked_up);
   CHECK(remote.asked.empty());
 }
 
-TEST_CASE("an unknown name is looked up remotely and the operator told what was chosen") {
+TEST_CASE("an unknown name is looked up remotely, the one exact match chosen and told") {
   FakeRemote remote(TwoMatches());
   auto r = ResolveWithRemote("  Tiny VLM ", Seed(), remote);
   REQUIRE(r.ok());
   CHECK(remote.asked == std::vector<std::string>{"Tiny VLM"});
   CHECK(r->kind == ResolutionKind::kRemote);
+  CHECK(r->looked_up);
   REQUIRE(r->resolved());
-  CHECK(r->entry->id == "acme-tiny-vlm-1b");
-  CHECK(r->entry->name == "Tiny VLM");
-  CHECK(r->entry->kind == "model");
-  CHECK(r->entry->hf_ids == std::vector<std::string>{"acme/tiny-vlm-1b"});
-  CHECK(r->entry->origin == config::CatalogOrigin::kOverlay);
-  CHECK(config::ValidateCatalogEntry(*r->entry).ok());
-  CHECK(r->candidates.size() == 2);
-  CHECK(r->note ==
-        "\"Tiny VLM\" is not in the catalog; chose the hub repo acme/tiny-vlm-1b (1 of 2 "
-        "results; --pick N chooses another).");
+  CHECK(r->note == "Resolved \"Tiny VLM\" to acme/tiny-vlm (GitHub, 1.2k stars).");
+  const config::CatalogEntry& e = *r->entry;
+  CHECK(e.id == "acme-tiny-vlm");
+  CHECK(e.name == "tiny-vlm");
+  CHECK(e.aliases == std::vector<std::string>{"acme/tiny-vlm"});
+  CHECK(e.kind == "library");
+  CHECK(e.category == "Found by look-up");
+  CHECK(e.organisation == "acme");
+  CHECK(e.tagline == "A tiny vision-language model");
+  CHECK(e.licence == "MIT");
+  CHECK(e.github == "acme/tiny-vlm");
+  CHECK(e.links.repo == "https://github.com/acme/tiny-vlm");
+  CHECK(e.facts == TwoMatches()[1].facts);
+  CHECK(e.origin == config::CatalogOrigin::kOverlay);
+  CHECK(config::ValidateCatalogEntry(e).ok());
+  // Exact matches first.
+  REQUIRE(r->candidates.size() == 2);
+  CHECK(r->candidates[0].matched_on == "acme/tiny-vlm");
+  CHECK(r->candidates[1].matched_on == "acme/tiny-vlm-1b");
 }
 
-TEST_CASE("the --pick option: chooses among remote matches too") {
-  FakeRemote remote(TwoMatches());
-  auto r = ResolveWithRemote("Tiny VLM", Seed(), remote, ResolveOptions{2});
+TEST_CASE("a single remote match is chosen even when its name only contains the one asked for") {
+  FakeRemote remote(std::vector<RemoteMatch>{Match("hub", "acme/tiny-vlm-1b", "", "")});
+  auto r = ResolveWithRemote("Tiny VLM", Seed(), remote);
   REQUIRE(r.ok());
-  CHECK(r->entry->github == "acme/tiny-vlm");
-  CHECK(r->entry->name == "tiny-vlm");
-  CHECK(r->entry->kind == "library");
+  CHECK(r->kind == ResolutionKind::kRemote);
+  CHECK(r->entry->hf_ids == std::vector<std::string>{"acme/tiny-vlm-1b"});
+  CHECK(r->entry->kind == "model");
+  CHECK(r->entry->links.hf == "https://huggingface.co/acme/tiny-vlm-1b");
+  CHECK(r->note == "Resolved \"Tiny VLM\" to acme/tiny-vlm-1b (Hugging Face Hub).");
+}
+
+TEST_CASE("several remote matches with no single exact one are listed; --pick chooses one") {
+  std::vector<RemoteMatch> matches = {Match("hub", "acme/tiny-vlm", "", "5.6k downloads"),
+                                      Match("github", "acme/tiny-vlm", "", "1.2k stars"),
+                                      Match("github", "other/tiny-vlm-tools", "", "12 stars")};
+  FakeRemote remote(matches);
+  auto r = ResolveWithRemote("tiny-vlm", Seed(), remote);
+  REQUIRE(r.ok());
+  CHECK(r->kind == ResolutionKind::kAmbiguous);
+  CHECK(r->looked_up);
+  CHECK_FALSE(r->resolved());
   CHECK(r->note ==
-        "\"Tiny VLM\" is not in the catalog; chose the GitHub repo acme/tiny-vlm (2 of 2 "
-        "results; --pick N chooses another).");
-  auto out = ResolveWithRemote("Tiny VLM", Seed(), remote, ResolveOptions{3});
+        "\"tiny-vlm\" is not in the catalog and matches several tools on the hub and GitHub: 1. "
+        "acme/tiny-vlm (Hugging Face Hub, 5.6k downloads), 2. acme/tiny-vlm (GitHub, 1.2k stars), "
+        "3. other/tiny-vlm-tools (GitHub, 12 stars); add --pick N to choose one");
+
+  auto picked = ResolveWithRemote("tiny-vlm", Seed(), remote, ResolveOptions{2});
+  REQUIRE(picked.ok());
+  CHECK(picked->kind == ResolutionKind::kRemote);
+  CHECK(picked->entry->github == "acme/tiny-vlm");
+  CHECK(picked->note ==
+        "Resolved \"tiny-vlm\" to acme/tiny-vlm (GitHub, 1.2k stars; --pick 2 of 3 candidates).");
+
+  auto out = ResolveWithRemote("tiny-vlm", Seed(), remote, ResolveOptions{4});
   REQUIRE_FALSE(out.ok());
-  CHECK(out.message() == "--pick 3 is out of range: there are 2 candidates");
+  CHECK(out.message() == "--pick 4 is out of range: there are 3 candidates");
 }
 
 TEST_CASE("no remote match leaves the name unknown, and a remote failure keeps its code") {
