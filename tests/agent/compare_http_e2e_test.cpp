@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -199,6 +200,43 @@ std::vector<WireResult> LastResults(Wire w, const json& body) {
   return out;
 }
 
+// The tool calls of the request's last assistant message, as {call id, tool, arguments}.
+struct WireCall {
+  std::string call_id;
+  std::string tool;
+  json arguments;
+};
+
+std::vector<WireCall> LastCalls(Wire w, const json& body) {
+  const json& messages = body["messages"];
+  std::size_t i = messages.size();
+  while (i > 0 && messages[i - 1]["role"] != "assistant") --i;
+  REQUIRE(i > 0);
+  const json& assistant = messages[i - 1];
+  std::vector<WireCall> out;
+  if (w == Wire::kAnthropic) {
+    for (const auto& block : assistant["content"]) {
+      if (block["type"] == "tool_use") out.push_back({block["id"], block["name"], block["input"]});
+    }
+    return out;
+  }
+  for (const auto& call : assistant["tool_calls"]) {
+    CHECK(call["type"] == "function");
+    out.push_back({call["id"], call["function"]["name"],
+                   json::parse(call["function"]["arguments"].get<std::string>())});
+  }
+  return out;
+}
+
+// The names of the tools a request offers.
+std::vector<std::string> OfferedTools(Wire w, const json& body) {
+  std::vector<std::string> names;
+  for (const auto& tool : body["tools"]) {
+    names.push_back(w == Wire::kAnthropic ? tool["name"] : tool["function"]["name"]);
+  }
+  return names;
+}
+
 struct CompareHttpRun {
   explicit CompareHttpRun(Wire w) : wire(w), expected(Precompute()), llm(Script(w, expected), {kKey}) {
     hub.On("GET", std::string("/api/models/") + kSmolModel,
@@ -264,6 +302,17 @@ TEST_CASE(
   CHECK(run.hub.request_count() == 1);
 
   {  // the research calls' results come back in the wire's tool-result shape
+    std::vector<std::string> offered = OfferedTools(wire, run.bodies[0]);
+    for (const char* tool : {"catalog_facts", "hub_lookup", "github_lookup", "submit_draft"}) {
+      CHECK(std::find(offered.begin(), offered.end(), tool) != offered.end());
+    }
+    std::vector<WireCall> calls = LastCalls(wire, run.bodies[1]);
+    REQUIRE(calls.size() == 2);
+    CHECK(calls[0].call_id == CallId(wire, "1a"));
+    CHECK(calls[0].tool == "catalog_facts");
+    CHECK(calls[0].arguments == json{{"subject", "Gemma 3n"}});
+    CHECK(calls[1].call_id == CallId(wire, "1b"));
+    CHECK(calls[1].arguments == json{{"subject", "SmolVLM2"}});
     std::vector<WireResult> facts = LastResults(wire, run.bodies[1]);
     REQUIRE(facts.size() == 2);
     CHECK(facts[0].call_id == CallId(wire, "1a"));
