@@ -45,9 +45,10 @@ void ResolveOne(const std::string& name, const config::Catalog& catalog, RemoteR
     const std::string prefix = fmt::format("looking up {} on the hub and GitHub: ", quoted);
     std::string why = r.message();
     if (why.rfind(prefix, 0) == 0) why.erase(0, prefix.size());
-    throw Error(fmt::format("{} is not in the catalog, and looking it up failed: {}; add it with "
-                            "`intern catalog add` or check the network",
-                            quoted, why));
+    throw Error(fmt::format(
+        "{} is not in the catalog, and looking it up failed: {}; or add it with `intern catalog "
+        "add`",
+        quoted, why));
   }
   const Resolution& res = r.value();
   if (res.kind == ResolutionKind::kAmbiguous) {

@@ -21,8 +21,8 @@
 //     unreachable:   "\"X\" is not in the catalog, and neither the Hugging Face Hub nor GitHub
 //                    could be reached to look it up; add it with `intern catalog add` or check
 //                    the network"
-//     other failure: "\"X\" is not in the catalog, and looking it up failed: <why>; add it with
-//                    `intern catalog add` or check the network"
+//     other failure: "\"X\" is not in the catalog, and looking it up failed: <the look-up's
+//                    sentence, naming its fix>; or add it with `intern catalog add`"
 //     no match:      "\"X\" is not in the catalog, and neither the Hugging Face Hub nor GitHub
 //                    has a match; add it with `intern catalog add` or check the spelling"
 //   (intern::Error, exit 1) the provider factory's sentence ("anthropic needs an API key: ...")

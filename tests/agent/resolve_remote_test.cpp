@@ -228,5 +228,19 @@ TEST_CASE("compare says so in one sentence when neither the hub nor GitHub knows
   CHECK_FALSE(std::filesystem::exists(home.path() / "intern.db"));
 }
 
+TEST_CASE("compare passes on a look-up failure that is not the network, with its own fix",
+          "[compare][resolve][remote]") {
+  Services s(FakeResponse::Json(200, "[]"),
+             FakeResponse::Json(401, R"({"message":"Bad credentials"})"));
+  s.hub.Stop();  // the hub unreachable, GitHub refusing the token: the token is what to fix
+  testing::TempDir home;
+  Run r = Cli(home.path(), s, {"compare", "Zyxwvut Quorblex", "SmolVLM2"});
+  CHECK(r.code == kExitError);
+  CHECK(r.err ==
+        "intern: \"Zyxwvut Quorblex\" is not in the catalog, and looking it up failed: GitHub "
+        "refused the token (HTTP 401): check GITHUB_TOKEN; or add it with `intern catalog add`\n");
+  CHECK_FALSE(std::filesystem::exists(home.path() / "intern.db"));
+}
+
 }  // namespace
 }  // namespace intern::agent
