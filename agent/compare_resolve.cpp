@@ -29,9 +29,8 @@ std::string ClosestInCatalog(const std::string& name, const config::Catalog& cat
 void ResolveOne(const std::string& name, const config::Catalog& catalog, RemoteResolver* remote,
                 std::optional<int> pick, ResolvedPair& pair, config::CatalogEntry& out) {
   const ResolveOptions options{pick};
-  Result<Resolution> r =
-      remote != nullptr ? ResolveWithRemote(name, catalog, *remote, options)
-                        : Resolve(name, catalog, options);
+  Result<Resolution> r = remote != nullptr ? ResolveWithRemote(name, catalog, *remote, options)
+                                           : Resolve(name, catalog, options);
   if (!r.ok()) {
     if (r.code() == ErrorCode::kInvalidArgument) throw UsageError(r.message());
     // Only the look-up fails otherwise: say which way, and what to do about it.

@@ -69,11 +69,16 @@ BinaryRun CompareOffline(const std::string& a, const std::string& b,
   if (CanUnshareNetwork(scratch)) {
     argv = {"/usr/bin/unshare", "-rn", INTERN_BINARY, "compare", a, b};
   } else {
-    argv = {INTERN_BINARY, "-c", "github.api_url=http://127.0.0.1:1", "-c",
-            "hub.url=http://127.0.0.1:1", "compare", a, b};
+    argv = {INTERN_BINARY,
+            "-c",
+            "github.api_url=http://127.0.0.1:1",
+            "-c",
+            "hub.url=http://127.0.0.1:1",
+            "compare",
+            a,
+            b};
   }
-  return Exec(argv,
-              {"HOME=" + home.string(), "INTERN_HOME=" + home.string(), "PATH=/usr/bin:/bin"},
+  return Exec(argv, {"HOME=" + home.string(), "INTERN_HOME=" + home.string(), "PATH=/usr/bin:/bin"},
               scratch);
 }
 

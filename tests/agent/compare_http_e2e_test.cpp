@@ -8,8 +8,8 @@
 // panel phase's five persona calls. Checked on the requests the fake recorded and on the store.
 #include <fmt/format.h>
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -76,8 +76,8 @@ Expected Precompute() {
   e.smol_result = registry.Invoke("catalog_facts", R"({"subject":"SmolVLM2"})", ctx).content;
   std::vector<tools::EvidenceRecord> records;
   for (const auto& r : store.ListEvidence(session_id)) records.push_back(*ledger.Get(r.id));
-  e.draft = OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"),
-                              records, std::chrono::floor<std::chrono::days>(clock.Now()), {});
+  e.draft = OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
+                              std::chrono::floor<std::chrono::days>(clock.Now()), {});
   // A model's draft: no offline disclaimer.
   e.draft.flags.notes = {"Looked up SmolVLM2 on the hub; Gemma 3n from the catalog only."};
   for (const auto& r : records) {
@@ -103,14 +103,14 @@ std::vector<FakeTurn> Script(Wire w, const Expected& e) {
   Comparison bad = e.draft;
   bad.subjects[1].facts[0].evidence_ids = {"ev-999"};
   std::vector<FakeTurn> turns;
+  turns.push_back(
+      FakeTurn::Call({FakeToolCall{CallId(w, "1a"), "catalog_facts", R"({"subject":"Gemma 3n"})"},
+                      FakeToolCall{CallId(w, "1b"), "catalog_facts", R"({"subject":"SmolVLM2"})"}},
+                     {"Catalog facts for both first."}, usage));
   turns.push_back(FakeTurn::Call(
-      {FakeToolCall{CallId(w, "1a"), "catalog_facts", R"({"subject":"Gemma 3n"})"},
-       FakeToolCall{CallId(w, "1b"), "catalog_facts", R"({"subject":"SmolVLM2"})"}},
-      {"Catalog facts for both first."}, usage));
-  turns.push_back(FakeTurn::Call(
-      {FakeToolCall{CallId(w, "2"), "hub_lookup",
-                    json{{"model_id", kSmolModel}, {"card", false}, {"subject", "SmolVLM2"}}
-                        .dump()}},
+      {FakeToolCall{
+          CallId(w, "2"), "hub_lookup",
+          json{{"model_id", kSmolModel}, {"card", false}, {"subject", "SmolVLM2"}}.dump()}},
       {"Now the hub."}, usage));
   turns.push_back(FakeTurn::Call(
       {FakeToolCall{CallId(w, "3"), "submit_draft", SubmissionArguments(bad).dump()}},
@@ -125,11 +125,9 @@ std::vector<FakeTurn> Script(Wire w, const Expected& e) {
                   {"rationale", Rationale(p, subject)},
                   {"evidence_ids", {ev}}};
     };
-    json args = {{"takes",
-                  {take(kScores[p].a, 0, e.gemma_ev), take(kScores[p].b, 1, e.smol_ev)}}};
+    json args = {{"takes", {take(kScores[p].a, 0, e.gemma_ev), take(kScores[p].b, 1, e.smol_ev)}}};
     turns.push_back(FakeTurn::Call(
-        {FakeToolCall{CallId(w, "p" + std::to_string(p)), "panel_take", args.dump()}}, {},
-        usage));
+        {FakeToolCall{CallId(w, "p" + std::to_string(p)), "panel_take", args.dump()}}, {}, usage));
   }
   return turns;
 }
@@ -184,7 +182,8 @@ std::vector<WireResult> LastResults(Wire w, const json& body) {
     REQUIRE(user["role"] == "user");
     for (const auto& block : user["content"]) {
       REQUIRE(block["type"] == "tool_result");
-      out.push_back({block["tool_use_id"], TextOf(block["content"]), block.value("is_error", false)});
+      out.push_back(
+          {block["tool_use_id"], TextOf(block["content"]), block.value("is_error", false)});
     }
     return out;
   }
@@ -238,7 +237,8 @@ std::vector<std::string> OfferedTools(Wire w, const json& body) {
 }
 
 struct CompareHttpRun {
-  explicit CompareHttpRun(Wire w) : wire(w), expected(Precompute()), llm(Script(w, expected), {kKey}) {
+  explicit CompareHttpRun(Wire w)
+      : wire(w), expected(Precompute()), llm(Script(w, expected), {kKey}) {
     hub.On("GET", std::string("/api/models/") + kSmolModel,
            {FakeResponse::Json(200, testing::ReadFile(std::filesystem::path(INTERN_TEST_FIXTURES) /
                                                       "hub" / "model_smolvlm2.json"))});
@@ -263,8 +263,15 @@ struct CompareHttpRun {
     ModelCatalog models = ModelCatalog::Embedded();
     FixedApproval deny(ApprovalVerdict::kDeny);
     RecordingProgress progress;
-    CompareServices services{store,    catalog,          SystemClock::Instance(), models, deny,
-                             progress, ToolboxOptions{}, nullptr,                 nullptr,
+    CompareServices services{store,
+                             catalog,
+                             SystemClock::Instance(),
+                             models,
+                             deny,
+                             progress,
+                             ToolboxOptions{},
+                             nullptr,
+                             nullptr,
                              [this](const std::string& line) { notices.push_back(line); }};
     CompareRequest request;
     request.name_a = "Gemma 3n";

@@ -80,8 +80,7 @@ TEST_CASE("the hub and GitHub resolver lists hub models, then repositories, with
   CHECK(model.url == s.hub.url() + "/HuggingFaceTB/SmolVLM2-2.2B-Instruct");
   CHECK(model.popularity == "1.2M downloads");
   REQUIRE_FALSE(model.facts.empty());
-  CHECK(model.facts[0] ==
-        config::CatalogFact{"downloads", "1234567", model.url, "2026-01-01"});
+  CHECK(model.facts[0] == config::CatalogFact{"downloads", "1234567", model.url, "2026-01-01"});
   CHECK((*found)[1].id == "HuggingFaceTB/SmolVLM2-500M-Video-Instruct");
   const RemoteMatch& repo = (*found)[3];
   CHECK(repo.source == "github");

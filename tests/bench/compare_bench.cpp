@@ -66,9 +66,15 @@ ProcessRun RunOfflineCompare(const std::string& binary, const fs::path& base) {
   const fs::path home = FreshDir(base);
   const std::string env_home = "HOME=" + home.string();
   const std::string env_intern = "INTERN_HOME=" + home.string();
-  std::vector<const char*> argv = {binary.c_str(), "-c", "github.api_url=http://127.0.0.1:1",
-                                   "-c", "hub.url=http://127.0.0.1:1", "compare", "Gemma 3n",
-                                   "SmolVLM2", nullptr};
+  std::vector<const char*> argv = {binary.c_str(),
+                                   "-c",
+                                   "github.api_url=http://127.0.0.1:1",
+                                   "-c",
+                                   "hub.url=http://127.0.0.1:1",
+                                   "compare",
+                                   "Gemma 3n",
+                                   "SmolVLM2",
+                                   nullptr};
   std::vector<const char*> envp = {env_home.c_str(), env_intern.c_str(), "PATH=/usr/bin:/bin",
                                    nullptr};
   ProcessRun run;
@@ -123,24 +129,21 @@ std::vector<intern::testing::FakeTurn> Script() {
 
   const intern::agent::Usage usage{2000, 150, 0, 0};
   std::vector<FakeTurn> turns;
-  turns.push_back(FakeTurn::Call({FakeToolCall{"toolu_1a", "catalog_facts",
-                                               R"({"subject":"Gemma 3n"})"},
-                                  FakeToolCall{"toolu_1b", "catalog_facts",
-                                               R"({"subject":"SmolVLM2"})"}},
-                                 {"Both subjects first."}, usage));
+  turns.push_back(
+      FakeTurn::Call({FakeToolCall{"toolu_1a", "catalog_facts", R"({"subject":"Gemma 3n"})"},
+                      FakeToolCall{"toolu_1b", "catalog_facts", R"({"subject":"SmolVLM2"})"}},
+                     {"Both subjects first."}, usage));
   int n = 2;
   for (const auto& entry : catalog.entries()) {
     if (entry.id == "gemma-3n" || entry.id == "smolvlm2" || n > 34) continue;
-    turns.push_back(FakeTurn::Call(
-        {FakeToolCall{fmt::format("toolu_{}", n), "catalog_facts",
-                      json{{"subject", entry.name}}.dump()}},
-        {"Looking at a competitor: ", entry.name}, usage));
+    turns.push_back(FakeTurn::Call({FakeToolCall{fmt::format("toolu_{}", n), "catalog_facts",
+                                                 json{{"subject", entry.name}}.dump()}},
+                                   {"Looking at a competitor: ", entry.name}, usage));
     ++n;
   }
-  turns.push_back(FakeTurn::Call(
-      {FakeToolCall{"toolu_draft", "submit_draft",
-                    intern::agent::SubmissionArguments(draft).dump()}},
-      {"Submitting the draft."}, usage));
+  turns.push_back(FakeTurn::Call({FakeToolCall{"toolu_draft", "submit_draft",
+                                               intern::agent::SubmissionArguments(draft).dump()}},
+                                 {"Submitting the draft."}, usage));
   std::string gemma_ev, smol_ev;
   for (const auto& r : records) {
     if (gemma_ev.empty() && r.draft.subject == "Gemma 3n") gemma_ev = r.id;
@@ -201,10 +204,9 @@ ScriptedRun RunScriptedCompare(const std::vector<intern::testing::FakeTurn>& scr
     agent::ModelCatalog models = agent::ModelCatalog::Embedded();
     agent::FixedApproval deny(agent::ApprovalVerdict::kDeny);
     agent::RecordingProgress progress;
-    agent::CompareServices services{store,   catalog,  SystemClock::Instance(),
-                                    models,  deny,     progress,
-                                    agent::ToolboxOptions{}, nullptr, nullptr,
-                                    nullptr};
+    agent::CompareServices services{store,   catalog,  SystemClock::Instance(), models,
+                                    deny,    progress, agent::ToolboxOptions{}, nullptr,
+                                    nullptr, nullptr};
     agent::CompareRequest request;
     request.name_a = "Gemma 3n";
     request.name_b = "SmolVLM2";
@@ -250,12 +252,14 @@ int main(int argc, char** argv) {
       walls.push_back(r.wall_ms);
       max_rss_kb = std::max(max_rss_kb, r.max_rss_kb);
     }
-    fmt::print("offline `intern compare \"Gemma 3n\" \"SmolVLM2\"`, INTERN_HOME fresh in {} each, "
-               "{} runs\n",
-               base.string(), runs);
-    fmt::print("  wall   median {:7.1f} ms   min {:7.1f} ms   max {:7.1f} ms   (target < 1000 ms)\n",
-               Median(walls), *std::min_element(walls.begin(), walls.end()),
-               *std::max_element(walls.begin(), walls.end()));
+    fmt::print(
+        "offline `intern compare \"Gemma 3n\" \"SmolVLM2\"`, INTERN_HOME fresh in {} each, "
+        "{} runs\n",
+        base.string(), runs);
+    fmt::print(
+        "  wall   median {:7.1f} ms   min {:7.1f} ms   max {:7.1f} ms   (target < 1000 ms)\n",
+        Median(walls), *std::min_element(walls.begin(), walls.end()),
+        *std::max_element(walls.begin(), walls.end()));
     fmt::print("  peak RSS  max {:7.1f} MB                                  (target < 50 MB)\n",
                static_cast<double>(max_rss_kb) / 1024.0);
   }
@@ -273,14 +277,16 @@ int main(int argc, char** argv) {
       cpu.push_back(last.cpu_ms);
       all_drafts = all_drafts && last.draft;
     }
-    fmt::print("scripted compare over loopback HTTP (anthropic wire, streamed, zero model "
-               "latency), store in {}, {} runs\n",
-               base.string(), scripted_runs);
+    fmt::print(
+        "scripted compare over loopback HTTP (anthropic wire, streamed, zero model "
+        "latency), store in {}, {} runs\n",
+        base.string(), scripted_runs);
     fmt::print("  {} iterations, status {}, draft {}\n", last.iterations, last.status,
                last.draft ? "stored" : "MISSING");
-    fmt::print("  wall   median {:7.1f} ms   min {:7.1f} ms   max {:7.1f} ms   (target < 2000 ms)\n",
-               Median(wall), *std::min_element(wall.begin(), wall.end()),
-               *std::max_element(wall.begin(), wall.end()));
+    fmt::print(
+        "  wall   median {:7.1f} ms   min {:7.1f} ms   max {:7.1f} ms   (target < 2000 ms)\n",
+        Median(wall), *std::min_element(wall.begin(), wall.end()),
+        *std::max_element(wall.begin(), wall.end()));
     fmt::print("  CPU    median {:7.1f} ms   ({:.1f} ms wall per iteration)\n", Median(cpu),
                Median(wall) / std::max(1, last.iterations));
   }
