@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "agent/comparison.h"
+#include "agent/comparison_json.h"
 #include "config/error.h"
+#include "sessions/store.h"
 #include "tests/config/temp_dir.h"
 
 namespace intern::agent {
@@ -108,6 +111,36 @@ TEST_CASE("the built intern refuses each bad name with one sentence and writes n
   CHECK(r.out.empty());
   // No store, no document index, no half-made session or draft: nothing at all.
   CHECK(std::filesystem::is_empty(home.path()));
+}
+
+TEST_CASE("the built intern with no network compares two tools and ends with the review command",
+          "[compare][binary]") {
+  testing::TempDir home;
+  testing::TempDir scratch;
+  BinaryRun r = CompareOffline("Gemma 3n", "SmolVLM2", home.path(), scratch.path());
+  INFO(r.err);
+  REQUIRE(r.code == kExitOk);
+  const std::string review = "Review it: intern review ";
+  const std::size_t last = r.out.rfind(review);
+  REQUIRE(last != std::string::npos);
+  REQUIRE(r.out.find('\n', last) == r.out.size() - 1);  // the last line
+  const std::string id =
+      r.out.substr(last + review.size(), r.out.size() - 1 - last - review.size());
+  CHECK(id.rfind("d-", 0) == 0);
+  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+  std::optional<sessions::DraftRecord> draft = store.GetDraft(id);
+  REQUIRE(draft.has_value());
+  CHECK(draft->status == sessions::DraftStatus::kPendingReview);
+  Comparison doc = ComparisonFromJson(draft->document).value();
+  CHECK(doc.title == "Gemma 3n vs SmolVLM2");
+  CHECK(doc.panel.size() == 5);
+  int unreachable = 0;
+  for (const auto& note : doc.flags.notes) {
+    if (note.rfind("hub_lookup ", 0) == 0 && note.find(": unreachable (") != std::string::npos) {
+      ++unreachable;
+    }
+  }
+  CHECK(unreachable == 2);
 }
 
 }  // namespace
