@@ -64,9 +64,12 @@ void Prepare(Store::Impl& impl, const OpenOptions& options, bool in_memory) {
                       impl.path, mode));
     }
   }
-  // FULL: a step the store reported committed survives a power cut too; one fsync per iteration
-  // is nothing next to a model call.
-  impl.db.exec("PRAGMA synchronous = FULL");
+  // NORMAL under WAL: a commit survives the process being killed (the resume guarantee of
+  // DESIGN §4), and a power cut can only lose the newest commits, never consistency, so resume
+  // goes on from an earlier step. FULL paid one disk sync per evidence row: measured, it made a
+  // scripted 40-iteration compare 6x slower (2.2 s against 0.34 s) for a guarantee against
+  // power cuts that the loop does not need.
+  impl.db.exec("PRAGMA synchronous = NORMAL");
   impl.db.exec("PRAGMA foreign_keys = ON");
   int target = LatestSchemaVersion();
   if (options.max_schema_version > 0) target = std::min(target, options.max_schema_version);

@@ -238,7 +238,7 @@ int main(int argc, char** argv) {
   int runs = argc > 2 ? std::atoi(argv[2]) : 20;
   if (runs < 1) runs = 20;
 
-  // The store commits with synchronous = FULL: every commit waits for the disk. The same runs on
+  // The store commits to disk (WAL, synchronous = NORMAL). The same runs on
   // tmpfs (where fdatasync returns at once) show what is ours apart from the disk.
   std::vector<fs::path> bases = {fs::temp_directory_path()};
   if (fs::is_directory("/dev/shm")) bases.push_back("/dev/shm");
