@@ -122,5 +122,36 @@ TEST_CASE("a worker killed after storing its draft: the retry completes with tha
   CheckRetriedOnce(DieAfter::kDraft);
 }
 
+TEST_CASE("a compare job stopped by SIGTERM is given back to the queue, not failed", "[sweep]") {
+  testing::TempDir home;
+  config::Config cfg = MakeConfig(
+      home.path(), {"github.api_url=http://127.0.0.1:1", "hub.url=http://127.0.0.1:1"});
+  FakeClock clock;
+  sessions::Store store = sessions::Store::Open(config::StorePath(cfg), {&clock});
+  sessions::JobRecord seed;
+  seed.kind = "compare";
+  seed.payload = ComparePayload("gemma-3n", "smolvlm2", "sweep-test");
+  const std::int64_t id = store.EnqueueJob(seed);
+  const ModelCatalog models = ModelCatalog::Embedded();
+  CompareJobServices services{cfg, store, clock, models, ToolboxOptions{}, nullptr};
+  JobHandler handler = MakeCompareJobHandler(services);
+  std::atomic<int> interrupt{0};
+  JobWorkerOptions options;
+  options.interrupt = &interrupt;
+  JobRunReport report = RunQueuedJobs(
+      store,
+      [&](const JobContext& c) {
+        interrupt = 1;  // the signal arrives as the job starts
+        return handler(c);
+      },
+      options);
+  CHECK(report.released == 1);
+  CHECK(report.stopped);
+  sessions::JobRecord job = *store.GetJob(id);
+  CHECK(job.status == sessions::JobStatus::kQueued);
+  CHECK(job.attempts == 0);
+  CHECK(store.ListDrafts().empty());
+}
+
 }  // namespace
 }  // namespace intern::agent
