@@ -75,7 +75,7 @@ void AttachSweepCommand(CLI::App& cmd, CliContext& ctx) {
   cmd.add_option("--since", args->since,
                  "Look for tools created this recently, e.g. 7d or 36h (default: sweep.since)");
   args->limit_opt = cmd.add_option("--limit", args->limit,
-                                   "Most new tools taken from each source (default: sweep.limit)");
+                                   "Most new tools one sweep adds (default: sweep.limit)");
   cmd.add_flag("--dry-run", args->dry_run,
                "Show what the sweep would add and queue; change nothing");
   cmd.add_flag("--json", args->json, "Print the summary as one JSON object");

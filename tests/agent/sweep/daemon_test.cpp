@@ -41,6 +41,7 @@ std::chrono::system_clock::time_point At(const std::string& rfc3339) {
 }
 
 struct Recorder {
+  Recorder(FakeClock& c, std::atomic<int>& i, int n) : clock(c), interrupt(i), stop_after(n) {}
   FakeClock& clock;
   std::atomic<int>& interrupt;
   int stop_after;
