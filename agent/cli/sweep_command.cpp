@@ -2,8 +2,8 @@
 // tools on GitHub and the Hugging Face Hub, adds them to the catalog, queues comparisons with
 // their closest incumbents and runs the queued ones, leaving drafts for review.
 //
-// Exit codes: 0 done (failed jobs are listed in the summary and kept for retry), 1 error,
-// 2 usage, 3 stopped by the sweep budget or by SIGINT/SIGTERM (queued jobs wait for the next
+// Exit codes: 0 done (failed jobs are listed in the summary and kept for retry), 1 error
+// (including: neither GitHub nor the hub could be read), 2 usage, 3 stopped by the sweep budget or by SIGINT/SIGTERM (queued jobs wait for the next
 // sweep). Progress lines go to stderr; the summary (or one JSON object with --json) to stdout.
 
 #include <fmt/format.h>
@@ -65,7 +65,11 @@ void RunSweepCommand(CliContext& ctx, const SweepArgs& args) {
   } else {
     ctx.out << FormatSweepReport(report);
   }
-  if (report.jobs.budget_reached || report.jobs.stopped) ctx.exit_code = kExitStopped;
+  if (report.all_sources_failed) {
+    ctx.exit_code = kExitError;  // a cron job should notice a sweep that could look at nothing
+  } else if (report.jobs.budget_reached || report.jobs.stopped) {
+    ctx.exit_code = kExitStopped;
+  }
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ void SearchGithub(tools::GithubClient& github, const DiscoveryOptions& options, 
     if (!found) {
       out.notes.push_back(fmt::format("GitHub search stopped after {} of {} topic searches: {}",
                                       i, topics.size(), found.message()));
+      out.github_failed = true;
       break;
     }
     for (const tools::GithubRepository& repo : found->value.items) {
@@ -85,6 +86,7 @@ void ListHub(tools::HubClient& hub, const DiscoveryOptions& options, Discovery& 
   auto listed = hub.Listing("trendingScore", options.limit);
   if (!listed) {
     out.notes.push_back(fmt::format("Hub trending models were not read: {}", listed.message()));
+    out.hub_failed = true;
     return;
   }
   for (const tools::HubModel& model : *listed) {

@@ -58,6 +58,8 @@ struct Discovery {
   std::vector<SweepCandidate> github;  // most stars first
   std::vector<SweepCandidate> hub;     // in the hub's trending order
   std::vector<std::string> notes;      // one sentence per source that failed or was limited
+  bool github_failed = false;          // the GitHub part ended on a failure
+  bool hub_failed = false;
 };
 
 Discovery DiscoverCandidates(tools::GithubClient& github, tools::HubClient& hub,

@@ -113,6 +113,7 @@ SweepReport RunSweep(const config::Config& cfg, const SweepOptions& options,
   report.github_found = static_cast<int>(discovery.github.size());
   report.hub_found = static_cast<int>(discovery.hub.size());
   report.notes = discovery.notes;
+  report.all_sources_failed = discovery.github_failed && discovery.hub_failed;
   for (const std::string& note : discovery.notes) {
     log(note);
     if (!options.dry_run) Event(services.store, "warn", "sweep_note", {{"sweep", report.id}, {"note", note}});
@@ -291,6 +292,7 @@ std::string SweepReportJson(const SweepReport& r) {
             {"tools", tools},
             {"known", r.plan.known},
             {"over_limit", r.plan.over_limit},
+            {"all_sources_failed", r.all_sources_failed},
             {"added", r.added},
             {"queued", r.queued},
             {"notes", r.notes}};

@@ -55,6 +55,7 @@ struct SweepReport {
   bool dry_run = false;
   int github_found = 0;
   int hub_found = 0;
+  bool all_sources_failed = false;  // neither GitHub nor the hub answered
   SweepPlan plan;
   int added = 0;   // catalog entries written
   int queued = 0;  // jobs this sweep queued

@@ -133,6 +133,21 @@ TEST_CASE("sweep --dry-run on a fresh home prints the plan and creates no store"
   CHECK_FALSE(std::filesystem::exists(home.path() / "intern.db"));
 }
 
+TEST_CASE("a sweep that can reach neither GitHub nor the hub says so and exits 1", "[sweep]") {
+  testing::TempDir home;
+  Run r = Cli(home.path(), {"-c", "github.api_url=http://127.0.0.1:1", "-c",
+                            "hub.url=http://127.0.0.1:1", "-c", "sweep.topics=[\"llm\"]",
+                            "sweep"});
+  CHECK(r.code == kExitError);
+  CHECK(r.out.find("Note: GitHub search stopped after 0 of 1 topic searches: GitHub API at "
+                   "127.0.0.1:1 is unreachable (127.0.0.1:1 refused the connection): check the "
+                   "network, or github.api_url\n") != std::string::npos);
+  CHECK(r.out.find("Note: Hub trending models were not read: the Hugging Face Hub at 127.0.0.1:1 "
+                   "is unreachable") != std::string::npos);
+  CHECK(r.out.find("Jobs: 0 drafts made · 0 failed · 0 released · 0 left queued · cost "
+                   "$0.0000\n") != std::string::npos);
+}
+
 TEST_CASE("sweep refuses a --since or --limit it cannot use, with the fix") {
   testing::TempDir home;
   Run since = Cli(home.path(), {"sweep", "--since", "soon"});
