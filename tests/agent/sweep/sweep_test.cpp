@@ -280,5 +280,20 @@ TEST_CASE("a GitHub rate limit that resets far ahead stops the search at once wi
   CHECK(logged);
 }
 
+TEST_CASE("a hub answering something other than a model list leaves a note and GitHub still counts",
+          "[sweep]") {
+  Harness h;
+  ServeSearch(h.github);
+  h.hub.On("GET", "/api/models", {FakeResponse::Json(200, R"({"error":"maintenance"})")});
+  sessions::Store store = h.OpenStore();
+  SweepReport report = h.Sweep(store, /*dry_run=*/true);
+  CHECK(report.github_found == 4);
+  CHECK(report.hub_found == 0);
+  CHECK_FALSE(report.all_sources_failed);
+  CHECK(report.notes == std::vector<std::string>{
+                            "Hub trending models were not read: the Hugging Face Hub's model "
+                            "listing is not a JSON list; check hub.url"});
+}
+
 }  // namespace
 }  // namespace intern::agent
