@@ -201,6 +201,25 @@ Result<std::vector<HubModel>> HubClient::Search(const std::string& query, int li
   return out;
 }
 
+Result<std::vector<HubModel>> HubClient::Listing(const std::string& sort, int limit) {
+  const std::string url = options_.url + "/api/models?" +
+                          QueryString({{"sort", sort},
+                                       {"direction", "-1"},
+                                       {"limit", std::to_string(limit)}});
+  auto r = Get(url, "", options_.max_body_bytes);
+  if (!r) return r.failure();
+  json doc = json::parse(r->body, nullptr, false);
+  if (!doc.is_array()) {
+    return Fail(ErrorCode::kProtocol,
+                "the Hugging Face Hub's model listing is not a JSON list; check hub.url");
+  }
+  std::vector<HubModel> out;
+  for (const json& item : doc) {
+    if (item.is_object() && static_cast<int>(out.size()) < limit) out.push_back(ParseModel(item));
+  }
+  return out;
+}
+
 Result<std::string> HubClient::ModelCard(const std::string& id) {
   auto r = Get(options_.url + "/" + id + "/resolve/main/README.md", id, options_.max_card_bytes);
   if (!r) {

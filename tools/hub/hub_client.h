@@ -4,6 +4,7 @@
 //
 //   GET /api/models/{id}                                 model info
 //   GET /api/models?search=Q&sort=downloads&direction=-1&limit=N   search by name
+//   GET /api/models?sort=trendingScore&direction=-1&limit=N        trending models (sweeps)
 //   GET /{id}/resolve/main/README.md                     the model card
 //
 // The token is NOT added here: HubCredential below goes into the HttpClient's per-host
@@ -72,6 +73,10 @@ class HubClient {
   Result<HubModel> Model(const std::string& id);
   // Models whose id contains `query`, most downloaded first; at most `limit`.
   Result<std::vector<HubModel>> Search(const std::string& query, int limit);
+  // The hub's listing of models by `sort` ("trendingScore": what is trending now; also
+  // "likes", "downloads", "createdAt"), highest first; at most `limit`.
+  //   GET /api/models?sort=SORT&direction=-1&limit=N
+  Result<std::vector<HubModel>> Listing(const std::string& sort, int limit);
   // The model card (README.md, front matter included), capped at options.max_card_bytes.
   Result<std::string> ModelCard(const std::string& id);
 
