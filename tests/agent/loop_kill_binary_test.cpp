@@ -1,0 +1,517 @@
+// Kill -9 of the real `intern` binary mid-session, then `intern sessions resume`: the finished
+// session's steps equal an uninterrupted run's, and no tool call ran twice.
+//
+// The binary runs `intern compare "Gemma 3n" SmolVLM2` with the anthropic provider pointed at a
+// FakeLlm on loopback and github.api_url at a fake GitHub, in its own INTERN_HOME. The fake LLM
+// plays a five-round research conversation (catalog_facts, github_lookup, doc_search,
+// read_evidence, submit_draft). The process is killed at three points, each reached
+// deterministically by a request the fakes hold without answering: while the model answers, while
+// the first tool call of a turn runs (the answer is recorded, no result yet), and while the second
+// tool call runs (the first one's result recorded).
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "agent/providers/offline_provider.h"
+#include "config/catalog.h"
+#include "config/error.h"
+#include "sessions/store.h"
+#include "tests/config/temp_dir.h"
+#include "tests/support/fake_http_server.h"
+#include "tests/support/fake_llm.h"
+#include "tools/store_ledger.h"
+
+namespace intern::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Distinctive, so finding it anywhere is unambiguous.
+constexpr const char* kApiKey = "sk-ant-kill9-test-Q7xZ3vB81mNc4Lp0";
+constexpr auto kDeadline = std::chrono::seconds(30);
+
+struct Exit {
+  bool signaled = false;
+  int code = -1;  // exit status, or the signal number when signaled
+};
+
+// The child process of one `intern` invocation: stdin from /dev/null (so approvals are refused,
+// as in a pipeline), stdout and stderr appended to files.
+class Child {
+ public:
+  Child(const std::vector<std::string>& args, const std::vector<std::string>& env,
+        const fs::path& cwd, const fs::path& out, const fs::path& err) {
+    // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    const std::string cwd_s = cwd.string(), out_s = out.string(), err_s = err.string();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      int in = ::open("/dev/null", O_RDONLY);
+      int o = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      int e = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (in < 0 || o < 0 || e < 0 || ::dup2(in, 0) < 0 || ::dup2(o, 1) < 0 ||
+          ::dup2(e, 2) < 0 || ::chdir(cwd_s.c_str()) != 0) {
+        ::_exit(126);
+      }
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+    if (pid_ > 0) pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  }
+  ~Child() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    if (pidfd_ >= 0) ::close(pidfd_);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  bool started() const { return pid_ > 0 && pidfd_ >= 0; }
+  void Kill() { ::kill(pid_, SIGKILL); }
+
+  // Waits for the child to end, at most `timeout`; nullopt (child killed) when it did not.
+  std::optional<Exit> Wait(std::chrono::milliseconds timeout) {
+    pollfd pfd{pidfd_, POLLIN, 0};
+    if (::poll(&pfd, 1, static_cast<int>(timeout.count())) != 1) return std::nullopt;
+    int status = 0;
+    if (::waitpid(pid_, &status, 0) != pid_) return std::nullopt;
+    reaped_ = true;
+    Exit exit;
+    exit.signaled = WIFSIGNALED(status);
+    exit.code = exit.signaled ? WTERMSIG(status) : WEXITSTATUS(status);
+    return exit;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  bool reaped_ = false;
+};
+
+// A fake GitHub answering GET /repos/OWNER/NAME with a small repository document, counting
+// requests per path. The first request to `stall_path` is held (never answered) — the process is
+// killed while it waits.
+class FakeGithub {
+ public:
+  explicit FakeGithub(std::string stall_path = "") : stall_path_(std::move(stall_path)) {
+    server_.OnPrefix("GET", "/repos/", [this](const RecordedRequest& r) {
+      const std::string repo = r.path.substr(std::string("/repos/").size());
+      const bool first = ++seen_[r.path] == 1;
+      json body = {{"full_name", repo},
+                   {"name", repo.substr(repo.find('/') + 1)},
+                   {"html_url", "https://github.com/" + repo},
+                   {"description", "The " + repo + " repository"},
+                   {"stargazers_count", 1000 + repo.size()},
+                   {"forks_count", 42},
+                   {"open_issues_count", 7},
+                   {"language", "Python"},
+                   {"license", {{"spdx_id", "Apache-2.0"}, {"name", "Apache License 2.0"}}},
+                   {"topics", json::array({"llm"})},
+                   {"pushed_at", "2026-10-01T12:00:00Z"},
+                   {"created_at", "2024-01-01T12:00:00Z"},
+                   {"default_branch", "main"},
+                   {"homepage", ""},
+                   {"archived", false}};
+      FakeResponse response = FakeResponse::Json(200, body.dump());
+      if (first && r.path == stall_path_) response.WithFault(Fault::StallBeforeHeaders());
+      return response;
+    });
+  }
+
+  std::string url() const { return server_.url(); }
+  FakeHttpServer& server() { return server_; }
+  // Requests per path, in the order the server saw them (the server thread counts).
+  std::map<std::string, int> Counts() const {
+    std::map<std::string, int> counts;
+    for (const auto& r : server_.requests()) ++counts[r.path];
+    return counts;
+  }
+
+ private:
+  std::string stall_path_;
+  std::map<std::string, int> seen_;  // server thread only
+  FakeHttpServer server_;
+};
+
+FakeTurn Turn(std::vector<FakeToolCall> calls) {
+  return FakeTurn::Call(std::move(calls), {"Looking."}, agent::Usage{2000, 150, 0, 0});
+}
+
+// The research rounds before the draft; the github look-ups are turns 2 and 3.
+std::vector<FakeTurn> ResearchTurns() {
+  return {
+      Turn({{"toolu_01", "catalog_facts", R"({"subject":"Gemma 3n"})"},
+            {"toolu_02", "catalog_facts", R"({"subject":"SmolVLM2"})"}}),
+      Turn({{"toolu_03", "github_lookup", R"({"repo":"google/gemma-3n","subject":"Gemma 3n"})"}}),
+      Turn({{"toolu_04", "github_lookup",
+             R"({"repo":"huggingface/smollm","subject":"SmolVLM2"})"},
+            {"toolu_05", "github_lookup",
+             R"({"repo":"huggingface/smolvlm2-demo","subject":"SmolVLM2"})"}}),
+      Turn({{"toolu_06", "doc_search", R"({"query":"SmolVLM2 licence"})"},
+            {"toolu_07", "read_evidence", R"({"id":"ev-1"})"}}),
+  };
+}
+
+struct RunResult {
+  std::optional<Exit> exit;
+  std::string out;
+  std::string err;
+};
+
+// One INTERN_HOME with its fakes; runs the binary against them.
+class Home {
+ public:
+  Home(std::vector<FakeTurn> script, std::string github_stall_path)
+      : llm_(std::move(script), FakeLlmOptions{kApiKey}), github_(std::move(github_stall_path)) {}
+
+  FakeLlm& llm() { return llm_; }
+  FakeGithub& github() { return github_; }
+  const fs::path& path() const { return dir_.path(); }
+  fs::path db() const { return dir_.path() / "home" / "intern.db"; }
+
+  std::unique_ptr<Child> Start(std::vector<std::string> command) {
+    std::vector<std::string> args = {INTERN_BINARY,
+                                     "-c",
+                                     "providers.default=anthropic",
+                                     "-c",
+                                     "providers.anthropic.base_url=" + llm_.url(),
+                                     "-c",
+                                     "providers.anthropic.model=claude-haiku-4-5",
+                                     "-c",
+                                     "agent.parallel_tools=1",
+                                     "-c",
+                                     "github.api_url=" + github_.url(),
+                                     "-c",
+                                     "hub.url=http://127.0.0.1:1"};
+    args.insert(args.end(), command.begin(), command.end());
+    const fs::path root = dir_.path();
+    fs::create_directories(root / "home");
+    fs::create_directories(root / "cwd");
+    std::vector<std::string> env = {"PATH=/usr/bin:/bin",
+                                    "HOME=" + (root / "cwd").string(),
+                                    "XDG_CONFIG_HOME=" + (root / "xdg").string(),
+                                    "XDG_DATA_HOME=" + (root / "xdg-data").string(),
+                                    "INTERN_HOME=" + (root / "home").string(),
+                                    "NO_COLOR=1",
+                                    std::string("ANTHROPIC_API_KEY=") + kApiKey};
+    ++runs_;
+    return std::make_unique<Child>(args, env, root / "cwd", out(), err());
+  }
+  // Where the last started process writes.
+  fs::path out() const { return dir_.path() / fmt::format("out-{}.txt", runs_); }
+  fs::path err() const { return dir_.path() / fmt::format("err-{}.txt", runs_); }
+
+  RunResult Run(std::vector<std::string> command) {
+    auto child = Start(std::move(command));
+    RunResult r;
+    if (child->started()) r.exit = child->Wait(kDeadline);
+    r.out = ReadFile(out());
+    r.err = ReadFile(err());
+    return r;
+  }
+
+  std::string SessionId() const {
+    auto store = sessions::Store::Open(db());
+    auto list = store.ListSessions();
+    return list.empty() ? "" : list.front().id;
+  }
+
+ private:
+  TempDir dir_;
+  int runs_ = 0;
+  FakeLlm llm_;
+  FakeGithub github_;
+};
+
+const std::vector<std::string> kCompare = {"compare", "Gemma 3n", "SmolVLM2"};
+
+// The submit_draft turn: the offline researcher's document over the probe run's ledger. Evidence
+// ids are numbered in call order in a fresh store (parallel_tools = 1), so every run of the same
+// research produces the same ids and this one document validates in each.
+FakeTurn SubmitTurn() {
+  Home probe(ResearchTurns(), "");
+  RunResult r = probe.Run(kCompare);  // ends failed when the script runs out: the ledger is whole
+  INFO(r.err);
+  REQUIRE(r.exit);
+  auto store = sessions::Store::Open(probe.db());
+  const std::string id = probe.SessionId();
+  tools::StoreLedger ledger(store, id);
+  std::vector<tools::EvidenceRecord> records;
+  for (const auto& e : store.ListEvidence(id)) records.push_back(*ledger.Get(e.id));
+  REQUIRE(records.size() > 10);
+  config::Catalog catalog = config::Catalog::Embedded();
+  agent::Comparison doc = agent::OfflineComparison(
+      *catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()), {});
+  return Turn({{"toolu_08", "submit_draft", agent::SubmissionArguments(doc).dump()}});
+}
+
+// What must match between runs: each step's phase, usage, messages and tool calls, with the
+// session's and drafts' ids and wall-clock times blanked out.
+std::vector<std::string> Fingerprint(const sessions::SessionHistory& h) {
+  static const std::regex kDraft("d-[0-9a-z]{4,}");
+  static const std::regex kTime("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z");
+  auto clean = [&](std::string text) {
+    for (std::size_t at; (at = text.find(h.session.id)) != std::string::npos;) {
+      text.replace(at, h.session.id.size(), "<session>");
+    }
+    text = std::regex_replace(text, kDraft, "<draft>");
+    return std::regex_replace(text, kTime, "<time>");
+  };
+  std::vector<std::string> out;
+  for (const auto& step : h.steps) {
+    out.push_back(fmt::format("step {} {} {} {}+{} {}", step.n, step.phase, step.model,
+                              step.usage.input, step.usage.output, step.stop_reason));
+    for (const auto& m : step.messages) out.push_back(m.role + " " + clean(m.content));
+    for (const auto& c : step.tool_calls) {
+      std::string ids;
+      for (const auto& e : c.evidence_ids) ids += e + ",";
+      out.push_back(fmt::format("call {} {} {} -> {}{} [{}] {}", c.call_id, c.tool, c.args,
+                                clean(c.result), c.is_error ? " (error)" : "", ids, c.approval));
+    }
+  }
+  return out;
+}
+
+// Every file under `dir` that contains `needle`.
+std::vector<std::string> FilesContaining(const fs::path& dir, const std::string& needle) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && ReadFile(entry.path()).find(needle) != std::string::npos) {
+      found.push_back(entry.path().string());
+    }
+  }
+  return found;
+}
+
+enum class KillPoint { kModelCall, kFirstToolCall, kSecondToolCall };
+
+const char* Name(KillPoint p) {
+  switch (p) {
+    case KillPoint::kModelCall:
+      return "while the model answers turn 3";
+    case KillPoint::kFirstToolCall:
+      return "while turn 2's only tool call runs (answer recorded)";
+    case KillPoint::kSecondToolCall:
+      return "while turn 3's second tool call runs (first result recorded)";
+  }
+  return "";
+}
+
+struct Reference {
+  FakeTurn submit;
+  std::vector<std::string> fingerprint;
+  std::map<std::string, int> github_counts;
+  std::size_t research_requests = 0;
+};
+
+const Reference& TheReference() {
+  static const Reference ref = [] {
+    Reference r;
+    r.submit = SubmitTurn();
+    std::vector<FakeTurn> script = ResearchTurns();
+    script.push_back(r.submit);
+    Home home(script, "");
+    RunResult run = home.Run(kCompare);
+    INFO(run.out << run.err);
+    REQUIRE(run.exit);
+    CHECK(run.exit->code == 0);
+    auto store = sessions::Store::Open(home.db());
+    auto history = store.LoadHistory(home.SessionId());
+    REQUIRE(history);
+    CHECK(history->session.status == sessions::SessionStatus::kDone);
+    r.fingerprint = Fingerprint(*history);
+    r.github_counts = home.github().Counts();
+    r.research_requests = 5;
+    return r;
+  }();
+  return ref;
+}
+
+void KillAndResume(KillPoint point) {
+  CAPTURE(Name(point));
+  const Reference& ref = TheReference();
+  REQUIRE(ref.fingerprint.size() > 10);
+  CHECK(ref.github_counts == std::map<std::string, int>{{"/repos/google/gemma-3n", 1},
+                                                       {"/repos/huggingface/smollm", 1},
+                                                       {"/repos/huggingface/smolvlm2-demo", 1}});
+
+  std::vector<FakeTurn> script = ResearchTurns();
+  script.push_back(ref.submit);
+  std::string stall_path;
+  if (point == KillPoint::kModelCall) {
+    script.insert(script.begin() + 2, FakeTurn::Fault(LlmFault::kStall));
+  } else if (point == KillPoint::kFirstToolCall) {
+    stall_path = "/repos/google/gemma-3n";
+  } else {
+    stall_path = "/repos/huggingface/smolvlm2-demo";
+  }
+  Home home(script, stall_path);
+
+  {
+    auto child = home.Start(kCompare);
+    REQUIRE(child->started());
+    bool reached = point == KillPoint::kModelCall
+                       ? home.llm().server().WaitForRequests(3, kDeadline)
+                       : home.github().server().WaitForRequests(
+                             point == KillPoint::kFirstToolCall ? 1 : 3, kDeadline);
+    child->Kill();
+    auto exit = child->Wait(kDeadline);
+    INFO(ReadFile(home.err()));
+    REQUIRE(reached);
+    REQUIRE(exit);
+    CHECK(exit->signaled);
+    CHECK(exit->code == SIGKILL);
+  }
+  const std::string id = home.SessionId();
+  REQUIRE_FALSE(id.empty());
+  {
+    auto store = sessions::Store::Open(home.db());
+    auto session = store.GetSession(id);
+    CHECK(session->status == sessions::SessionStatus::kRunning);  // as the dead process left it
+    CHECK(session->iterations == (point == KillPoint::kFirstToolCall ? 1 : 2));
+  }
+  const std::size_t llm_before = home.llm().turns_served();
+  RunResult listed = home.Run({"sessions", "list"});
+  CHECK(listed.out.find(id + "  interrupted?") != std::string::npos);
+
+  RunResult resumed = home.Run({"sessions", "resume", id, "--json"});
+  INFO(resumed.out << resumed.err);
+  REQUIRE(resumed.exit);
+  CHECK_FALSE(resumed.exit->signaled);
+  CHECK(resumed.exit->code == 0);
+
+  auto store = sessions::Store::Open(home.db());
+  auto history = store.LoadHistory(id);
+  REQUIRE(history);
+  CHECK(history->session.status == sessions::SessionStatus::kDone);
+  CHECK(Fingerprint(*history) == ref.fingerprint);
+
+  // The model was asked for each turn once: a recorded answer is reused, not paid for again
+  // (the held request of the model-call kill consumed one extra scripted turn).
+  CHECK(home.llm().rejections().empty());
+  const std::size_t extra = point == KillPoint::kModelCall ? 1 : 0;
+  CHECK(home.llm().turns_served() == ref.research_requests + extra);
+  if (point != KillPoint::kModelCall) CHECK(llm_before == (point == KillPoint::kFirstToolCall ? 2u : 3u));
+
+  // Each look-up reached GitHub once, except the one the process died in, which ran again.
+  std::map<std::string, int> expected = ref.github_counts;
+  if (!stall_path.empty()) expected[stall_path] = 2;
+  CHECK(home.github().Counts() == expected);
+
+  // One tool_calls row per call id.
+  std::set<std::string> ids;
+  std::size_t rows = 0;
+  for (const auto& step : history->steps) {
+    for (const auto& call : step.tool_calls) {
+      ids.insert(call.call_id);
+      ++rows;
+    }
+  }
+  CHECK(rows == 8);
+  CHECK(ids.size() == 8);
+
+  // The key went to the fake LLM only: not the store, not the logs, not any output.
+  CHECK(FilesContaining(home.path(), kApiKey).empty());
+  CHECK(resumed.out.find(kApiKey) == std::string::npos);
+  CHECK(resumed.err.find(kApiKey) == std::string::npos);
+  for (const auto& raw : home.llm().raw_requests()) {
+    CHECK(raw.Header("x-api-key") == std::optional<std::string>(kApiKey));
+  }
+}
+
+TEST_CASE(
+    "the intern binary killed with SIGKILL mid-session resumes with `sessions resume` to the "
+    "uninterrupted run's steps, running no finished tool call twice",
+    "[loop][kill][binary]") {
+  KillPoint point =
+      GENERATE(KillPoint::kModelCall, KillPoint::kFirstToolCall, KillPoint::kSecondToolCall);
+  KillAndResume(point);
+}
+
+TEST_CASE(
+    "a kill -9 does not reset the cap: the resumed session gets its final turn at cap-1 of "
+    "the original count and ends capped at exactly the cap",
+    "[loop][kill][binary]") {
+  auto search = [](const char* id, const char* query) {
+    return Turn({{id, "doc_search", fmt::format(R"({{"query":"{}"}})", query)}});
+  };
+  // A model that never submits; the held third request is where the process dies.
+  std::vector<FakeTurn> script = {search("toolu_1", "q1"), search("toolu_2", "q2"),
+                                  FakeTurn::Fault(LlmFault::kStall), search("toolu_3", "q3"),
+                                  search("toolu_4", "q4"),
+                                  Turn({{"toolu_5", "submit_draft", R"({"title":"too early"})"}})};
+  Home home(script, "");
+  std::vector<std::string> command = kCompare;
+  command.push_back("--max-iterations");
+  command.push_back("5");
+  {
+    auto child = home.Start(command);
+    REQUIRE(child->started());
+    bool reached = home.llm().server().WaitForRequests(3, kDeadline);
+    child->Kill();
+    REQUIRE(child->Wait(kDeadline));
+    REQUIRE(reached);
+  }
+  const std::string id = home.SessionId();
+  {
+    auto store = sessions::Store::Open(home.db());
+    CHECK(store.GetSession(id)->iterations == 2);
+    CHECK(store.GetSession(id)->caps.max_iterations == 5);
+  }
+  // The resume names no cap: the session's own is used, not the config's 300.
+  RunResult resumed = home.Run({"sessions", "resume", id, "--json"});
+  INFO(resumed.out << resumed.err);
+  REQUIRE(resumed.exit);
+  CHECK(resumed.exit->code == kExitStopped);
+
+  auto store = sessions::Store::Open(home.db());
+  auto history = store.LoadHistory(id);
+  REQUIRE(history);
+  CHECK(history->session.status == sessions::SessionStatus::kCapped);
+  CHECK(history->session.iterations == 5);
+  REQUIRE(history->steps.size() == 5);
+  CHECK(history->steps[3].phase == "research");
+  CHECK(history->steps[4].phase == "final_turn");
+
+  // Requests 1-2 before the kill, the held 3rd, then 3-5 again: six in all, the last offering
+  // submit_draft alone and forcing it.
+  std::vector<json> bodies = home.llm().requests();
+  REQUIRE(bodies.size() == 6);
+  CHECK(bodies[4]["tools"].size() > 1);
+  REQUIRE(bodies[5]["tools"].size() == 1);
+  CHECK(bodies[5]["tools"][0]["name"] == "submit_draft");
+  CHECK(bodies[5]["tool_choice"] == json{{"type", "tool"}, {"name", "submit_draft"}});
+  std::string lines = resumed.out;
+  while (!lines.empty() && lines.back() == '\n') lines.pop_back();
+  json stopped = json::parse(lines.substr(lines.rfind('\n') + 1), nullptr, false);
+  CHECK(stopped.value("type", "") == "stopped");
+  CHECK(stopped.value("status", "") == "capped");
+}
+
+}  // namespace
+}  // namespace intern::testing
