@@ -249,10 +249,12 @@ class Home {
 
 const std::vector<std::string> kCompare = {"compare", "Gemma 3n", "SmolVLM2"};
 
-// The submit_draft turn: the offline researcher's document over the probe run's ledger. Evidence
-// ids are numbered in call order in a fresh store (parallel_tools = 1), so every run of the same
-// research produces the same ids and this one document validates in each.
-FakeTurn SubmitTurn() {
+// The turns after the research: submit_draft with the offline researcher's document over the
+// probe run's ledger, then one panel_take per persona (the panel phase of `intern compare`, which
+// `sessions resume` owes a compare session it finishes). Evidence ids are numbered in call order
+// in a fresh store (parallel_tools = 1), so every run of the same research produces the same ids
+// and these turns fit each of them.
+std::vector<FakeTurn> DraftAndPanelTurns() {
   Home probe(ResearchTurns(), "");
   RunResult r = probe.Run(kCompare);  // ends failed when the script runs out: the ledger is whole
   INFO(r.err);
@@ -261,13 +263,32 @@ FakeTurn SubmitTurn() {
   const std::string id = probe.SessionId();
   tools::StoreLedger ledger(store, id);
   std::vector<tools::EvidenceRecord> records;
-  for (const auto& e : store.ListEvidence(id)) records.push_back(*ledger.Get(e.id));
+  std::map<std::string, std::string> first_of;  // subject -> its first evidence id
+  for (const auto& e : store.ListEvidence(id)) {
+    records.push_back(*ledger.Get(e.id));
+    first_of.emplace(records.back().draft.subject, e.id);
+  }
   REQUIRE(records.size() > 10);
+  REQUIRE(first_of.count("Gemma 3n") == 1);
+  REQUIRE(first_of.count("SmolVLM2") == 1);
   config::Catalog catalog = config::Catalog::Embedded();
   agent::Comparison doc = agent::OfflineComparison(
       *catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
       std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()), {});
-  return Turn({{"toolu_08", "submit_draft", agent::SubmissionArguments(doc).dump()}});
+  std::vector<FakeTurn> turns = {
+      Turn({{"toolu_08", "submit_draft", agent::SubmissionArguments(doc).dump()}})};
+  json takes = json::array({{{"score", 72},
+                             {"verdict", "ship"},
+                             {"rationale", "runs on phones"},
+                             {"evidence_ids", {first_of["Gemma 3n"]}}},
+                            {{"score", 41},
+                             {"verdict", "skip"},
+                             {"rationale", "English only"},
+                             {"evidence_ids", {first_of["SmolVLM2"]}}}});
+  for (int p = 1; p <= 5; ++p) {
+    turns.push_back(Turn({{fmt::format("toolu_p{}", p), "panel_take", json{{"takes", takes}}.dump()}}));
+  }
+  return turns;
 }
 
 // What must match between runs: each step's phase, usage, messages and tool calls, with the
@@ -323,18 +344,18 @@ const char* Name(KillPoint p) {
 }
 
 struct Reference {
-  FakeTurn submit;
+  std::vector<FakeTurn> tail;  // submit_draft and the panel
   std::vector<std::string> fingerprint;
   std::map<std::string, int> github_counts;
-  std::size_t research_requests = 0;
+  std::size_t requests = 0;
 };
 
 const Reference& TheReference() {
   static const Reference ref = [] {
     Reference r;
-    r.submit = SubmitTurn();
+    r.tail = DraftAndPanelTurns();
     std::vector<FakeTurn> script = ResearchTurns();
-    script.push_back(r.submit);
+    script.insert(script.end(), r.tail.begin(), r.tail.end());
     Home home(script, "");
     RunResult run = home.Run(kCompare);
     INFO(run.out << run.err);
@@ -346,7 +367,9 @@ const Reference& TheReference() {
     CHECK(history->session.status == sessions::SessionStatus::kDone);
     r.fingerprint = Fingerprint(*history);
     r.github_counts = home.github().Counts();
-    r.research_requests = 5;
+    r.requests = home.llm().turns_served();
+    CHECK(r.requests == 10);  // 5 research turns and 5 personas
+    CHECK(store.ListDrafts(std::nullopt, history->session.id).size() == 2);
     return r;
   }();
   return ref;
@@ -361,7 +384,7 @@ void KillAndResume(KillPoint point) {
                                                        {"/repos/huggingface/smolvlm2-demo", 1}});
 
   std::vector<FakeTurn> script = ResearchTurns();
-  script.push_back(ref.submit);
+  script.insert(script.end(), ref.tail.begin(), ref.tail.end());
   std::string stall_path;
   if (point == KillPoint::kModelCall) {
     script.insert(script.begin() + 2, FakeTurn::Fault(LlmFault::kStall));
@@ -415,7 +438,7 @@ void KillAndResume(KillPoint point) {
   // (the held request of the model-call kill consumed one extra scripted turn).
   CHECK(home.llm().rejections().empty());
   const std::size_t extra = point == KillPoint::kModelCall ? 1 : 0;
-  CHECK(home.llm().turns_served() == ref.research_requests + extra);
+  CHECK(home.llm().turns_served() == ref.requests + extra);
   if (point != KillPoint::kModelCall) CHECK(llm_before == (point == KillPoint::kFirstToolCall ? 2u : 3u));
 
   // Each look-up reached GitHub once, except the one the process died in, which ran again.
@@ -432,8 +455,13 @@ void KillAndResume(KillPoint point) {
       ++rows;
     }
   }
-  CHECK(rows == 8);
-  CHECK(ids.size() == 8);
+  CHECK(rows == 13);  // 8 research calls and 5 panel takes
+  CHECK(ids.size() == 13);
+  // The panel ran on resume as it did in the uninterrupted compare: its draft replaced the
+  // research draft.
+  CHECK(store.ListDrafts(std::nullopt, id).size() == 2);
+  CHECK(resumed.err.find("The panel judged both tools in 5 separate calls; draft ") !=
+        std::string::npos);
 
   // The key went to the fake LLM only: not the store, not the logs, not any output.
   CHECK(FilesContaining(home.path(), kApiKey).empty());
