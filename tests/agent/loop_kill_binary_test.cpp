@@ -10,13 +10,12 @@
 // tool call runs (the first one's result recorded).
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -71,8 +70,8 @@ class Child {
       int in = ::open("/dev/null", O_RDONLY);
       int o = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
       int e = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-      if (in < 0 || o < 0 || e < 0 || ::dup2(in, 0) < 0 || ::dup2(o, 1) < 0 ||
-          ::dup2(e, 2) < 0 || ::chdir(cwd_s.c_str()) != 0) {
+      if (in < 0 || o < 0 || e < 0 || ::dup2(in, 0) < 0 || ::dup2(o, 1) < 0 || ::dup2(e, 2) < 0 ||
+          ::chdir(cwd_s.c_str()) != 0) {
         ::_exit(126);
       }
       ::execve(argv[0], argv.data(), envp.data());
@@ -167,8 +166,7 @@ std::vector<FakeTurn> ResearchTurns() {
       Turn({{"toolu_01", "catalog_facts", R"({"subject":"Gemma 3n"})"},
             {"toolu_02", "catalog_facts", R"({"subject":"SmolVLM2"})"}}),
       Turn({{"toolu_03", "github_lookup", R"({"repo":"google/gemma-3n","subject":"Gemma 3n"})"}}),
-      Turn({{"toolu_04", "github_lookup",
-             R"({"repo":"huggingface/smollm","subject":"SmolVLM2"})"},
+      Turn({{"toolu_04", "github_lookup", R"({"repo":"huggingface/smollm","subject":"SmolVLM2"})"},
             {"toolu_05", "github_lookup",
              R"({"repo":"huggingface/smolvlm2-demo","subject":"SmolVLM2"})"}}),
       Turn({{"toolu_06", "doc_search", R"({"query":"SmolVLM2 licence"})"},
@@ -286,7 +284,8 @@ std::vector<FakeTurn> DraftAndPanelTurns() {
                              {"rationale", "English only"},
                              {"evidence_ids", {first_of["SmolVLM2"]}}}});
   for (int p = 1; p <= 5; ++p) {
-    turns.push_back(Turn({{fmt::format("toolu_p{}", p), "panel_take", json{{"takes", takes}}.dump()}}));
+    turns.push_back(
+        Turn({{fmt::format("toolu_p{}", p), "panel_take", json{{"takes", takes}}.dump()}}));
   }
   return turns;
 }
@@ -380,8 +379,8 @@ void KillAndResume(KillPoint point) {
   const Reference& ref = TheReference();
   REQUIRE(ref.fingerprint.size() > 10);
   CHECK(ref.github_counts == std::map<std::string, int>{{"/repos/google/gemma-3n", 1},
-                                                       {"/repos/huggingface/smollm", 1},
-                                                       {"/repos/huggingface/smolvlm2-demo", 1}});
+                                                        {"/repos/huggingface/smollm", 1},
+                                                        {"/repos/huggingface/smolvlm2-demo", 1}});
 
   std::vector<FakeTurn> script = ResearchTurns();
   script.insert(script.end(), ref.tail.begin(), ref.tail.end());
@@ -439,7 +438,8 @@ void KillAndResume(KillPoint point) {
   CHECK(home.llm().rejections().empty());
   const std::size_t extra = point == KillPoint::kModelCall ? 1 : 0;
   CHECK(home.llm().turns_served() == ref.requests + extra);
-  if (point != KillPoint::kModelCall) CHECK(llm_before == (point == KillPoint::kFirstToolCall ? 2u : 3u));
+  if (point != KillPoint::kModelCall)
+    CHECK(llm_before == (point == KillPoint::kFirstToolCall ? 2u : 3u));
 
   // Each look-up reached GitHub once, except the one the process died in, which ran again.
   std::map<std::string, int> expected = ref.github_counts;
@@ -489,8 +489,10 @@ TEST_CASE(
     return Turn({{id, "doc_search", fmt::format(R"({{"query":"{}"}})", query)}});
   };
   // A model that never submits; the held third request is where the process dies.
-  std::vector<FakeTurn> script = {search("toolu_1", "q1"), search("toolu_2", "q2"),
-                                  FakeTurn::Fault(LlmFault::kStall), search("toolu_3", "q3"),
+  std::vector<FakeTurn> script = {search("toolu_1", "q1"),
+                                  search("toolu_2", "q2"),
+                                  FakeTurn::Fault(LlmFault::kStall),
+                                  search("toolu_3", "q3"),
                                   search("toolu_4", "q4"),
                                   Turn({{"toolu_5", "submit_draft", R"({"title":"too early"})"}})};
   Home home(script, "");

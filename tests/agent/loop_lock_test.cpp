@@ -88,8 +88,7 @@ TEST_CASE(
   {
     SessionRunLock lock(path, "s-live");
     CHECK(Cli({"sessions", "list"}).find("s-live      running ") != std::string::npos);
-    CHECK(Cli({"sessions", "show", "s-live"}).find("  status      running\n") !=
-          std::string::npos);
+    CHECK(Cli({"sessions", "show", "s-live"}).find("  status      running\n") != std::string::npos);
   }
   CHECK(Cli({"sessions", "list"}).find("s-live      interrupted?  ") != std::string::npos);
   CHECK(Cli({"sessions", "show", "s-live"})

@@ -98,8 +98,8 @@ Figures RunOnce(int iterations) {
   agent::FixedApproval allow(agent::ApprovalVerdict::kAllow);
   SilentProgress progress;
   InstantProvider provider(iterations);
-  agent::LoopDeps deps{provider, nullptr, registry, store, SystemClock::Instance(), models, allow,
-                       progress, nullptr};
+  agent::LoopDeps deps{provider, nullptr, registry, store,  SystemClock::Instance(),
+                       models,   allow,   progress, nullptr};
   agent::LoopOptions options;
   options.model = "claude-haiku-4-5";
   options.provider_name = "instant";
@@ -134,9 +134,10 @@ Figures RunOnce(int iterations) {
 int Main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 300;
   const int runs = argc > 2 ? std::atoi(argv[2]) : 3;
-  fmt::print("loop overhead: {} runs of a {}-iteration session, zero-latency provider, real store "
-             "in {}\n",
-             runs, iterations, std::filesystem::temp_directory_path().string());
+  fmt::print(
+      "loop overhead: {} runs of a {}-iteration session, zero-latency provider, real store "
+      "in {}\n",
+      runs, iterations, std::filesystem::temp_directory_path().string());
   std::vector<double> per_iteration;
   std::vector<double> cpu_per_iteration;
   bool all_done = true;
@@ -145,10 +146,11 @@ int Main(int argc, char** argv) {
     all_done = all_done && f.status == "done" && f.iterations == iterations;
     per_iteration.push_back(f.loop_ms_per_iteration);
     cpu_per_iteration.push_back(f.cpu_ms_per_iteration);
-    fmt::print("  run {}: {} iterations, {}, wall {:.1f} ms, inside the provider {:.1f} ms, "
-               "loop {:.3f} ms/iteration wall, {:.3f} ms/iteration CPU\n",
-               run, f.iterations, f.status, f.wall_ms, f.model_ms, f.loop_ms_per_iteration,
-               f.cpu_ms_per_iteration);
+    fmt::print(
+        "  run {}: {} iterations, {}, wall {:.1f} ms, inside the provider {:.1f} ms, "
+        "loop {:.3f} ms/iteration wall, {:.3f} ms/iteration CPU\n",
+        run, f.iterations, f.status, f.wall_ms, f.model_ms, f.loop_ms_per_iteration,
+        f.cpu_ms_per_iteration);
   }
   std::sort(per_iteration.begin(), per_iteration.end());
   std::sort(cpu_per_iteration.begin(), cpu_per_iteration.end());
@@ -157,8 +159,8 @@ int Main(int argc, char** argv) {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   const double peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
-  fmt::print("  loop wall time per iteration (median): {:.3f} ms   target < 1 ms    {}\n",
-             median, median < 1.0 ? "PASS" : "FAIL");
+  fmt::print("  loop wall time per iteration (median): {:.3f} ms   target < 1 ms    {}\n", median,
+             median < 1.0 ? "PASS" : "FAIL");
   fmt::print("  loop CPU time per iteration (median):  {:.3f} ms   target < 1 ms    {}\n",
              cpu_median, cpu_median < 1.0 ? "PASS" : "FAIL");
   fmt::print("  peak RSS of this process:              {:.1f} MiB  target < 50 MB   {}\n", peak_mb,

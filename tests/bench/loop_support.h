@@ -47,14 +47,14 @@ class FetchDocTool final : public tools::Tool {
   tools::ToolResult Run(const nlohmann::json& args, tools::ToolContext& ctx) override {
     const int page = args.at("page").get<int>();
     tools::EvidenceDraft draft{"Subject A",
-                              "fact",
-                              "page-" + std::to_string(page),
-                              "value " + std::to_string(page),
-                              "https://docs.example.org/page/" + std::to_string(page),
-                              "Docs page " + std::to_string(page),
-                              "",
-                              "",
-                              "fetch_doc"};
+                               "fact",
+                               "page-" + std::to_string(page),
+                               "value " + std::to_string(page),
+                               "https://docs.example.org/page/" + std::to_string(page),
+                               "Docs page " + std::to_string(page),
+                               "",
+                               "",
+                               "fetch_doc"};
     Result<std::string> id = ctx.ledger.Record(draft);
     if (!id.ok()) return tools::ToolResult::Error(id.message());
     return {Page(page, page_chars_), false, {id.value()}};

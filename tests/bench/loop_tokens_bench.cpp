@@ -189,8 +189,7 @@ class CachingFakeAnthropic {
       stop = "end_turn";
     } else {
       const int turn = TurnOf(body);
-      content.push_back(
-          {{"type", "text"}, {"text", fmt::format("[turn {}] Reading on.", turn)}});
+      content.push_back({{"type", "text"}, {"text", fmt::format("[turn {}] Reading on.", turn)}});
       const json& choice = body.value("tool_choice", json::object());
       if (choice.value("type", "") == "tool" || turn >= kIterations) {
         content.push_back({{"type", "tool_use"},
@@ -204,7 +203,8 @@ class CachingFakeAnthropic {
                            {"input", {{"page", turn}}}});
         std::smatch handle;
         const std::string last = LastToolResult(body);
-        static const std::regex kHandle(R"re(read_evidence\(id="(ev-[0-9]+)", offset=([0-9]+)\))re");
+        static const std::regex kHandle(
+            R"re(read_evidence\(id="(ev-[0-9]+)", offset=([0-9]+)\))re");
         if (turn % 5 == 0 && std::regex_search(last, handle, kHandle)) {
           content.push_back(
               {{"type", "tool_use"},
@@ -348,8 +348,9 @@ int Main(int argc, char** argv) {
   agent::ModelCatalog models = agent::ModelCatalog::Embedded();
   agent::FixedApproval allow(agent::ApprovalVerdict::kAllow);
   SilentProgress progress;
-  agent::LoopDeps deps{*provider.value(), nullptr, registry, store, SystemClock::Instance(),
-                       models,            allow,   progress, nullptr};
+  agent::LoopDeps deps{
+      *provider.value(), nullptr, registry, store, SystemClock::Instance(), models, allow,
+      progress,          nullptr};
   agent::LoopOptions options = agent::LoopDefaultsFrom(cfg);
   options.model = kModel;
   options.provider_name = "anthropic";
@@ -408,27 +409,32 @@ int Main(int argc, char** argv) {
   const double cost_full = agent::CostUsd(agent::Usage{counterfactual, 0, 0, 0}, info);
   const sessions::Usage& stored = history->session.usage;
 
-  fmt::print("loop tokens: one {}-iteration session, {}-character pages, {} ({}K window), "
-             "anthropic wire over loopback\n",
-             kIterations, page_chars, kModel, info.context_window / 1000);
-  fmt::print("  session: {} after {} iterations; {} compaction(s), {} summariser call(s), {} "
-             "fetch_doc results cut to a head + handle, {} read_evidence call(s)\n",
-             sessions::SessionStatusName(outcome.status), outcome.iterations, compactions,
-             summaries, handles, reads);
+  fmt::print(
+      "loop tokens: one {}-iteration session, {}-character pages, {} ({}K window), "
+      "anthropic wire over loopback\n",
+      kIterations, page_chars, kModel, info.context_window / 1000);
+  fmt::print(
+      "  session: {} after {} iterations; {} compaction(s), {} summariser call(s), {} "
+      "fetch_doc results cut to a head + handle, {} read_evidence call(s)\n",
+      sessions::SessionStatusName(outcome.status), outcome.iterations, compactions, summaries,
+      handles, reads);
   fmt::print("  prompt tokens sent (compaction + handles): {:>9}  ({} loop + {} summariser)\n",
              sent, sent_loop, sent_summaries);
   fmt::print("  prompt tokens, full history every time:    {:>9}\n", counterfactual);
-  fmt::print("  ratio sent / full history:                 {:>9.3f}\n",
-             static_cast<double>(sent) / static_cast<double>(std::max<std::int64_t>(1, counterfactual)));
+  fmt::print(
+      "  ratio sent / full history:                 {:>9.3f}\n",
+      static_cast<double>(sent) / static_cast<double>(std::max<std::int64_t>(1, counterfactual)));
   fmt::print("  largest request: {} tokens sent, {} with the full history (the window is {})\n",
              largest_sent, largest_full, info.context_window);
-  fmt::print("  prompt cache: {} read + {} written + {} uncached; share read from the cache: "
-             "{:.1f}%\n",
-             read, write, input, 100.0 * static_cast<double>(read) / static_cast<double>(std::max<std::int64_t>(1, sent)));
-  fmt::print("  prompt cost at {} prices: ${:.4f} sent vs ${:.4f} full history uncached\n",
-             kModel, cost_sent, cost_full);
-  const bool usage_matches = stored.input == input && stored.cache_read == read &&
-                             stored.cache_write == write;
+  fmt::print(
+      "  prompt cache: {} read + {} written + {} uncached; share read from the cache: "
+      "{:.1f}%\n",
+      read, write, input,
+      100.0 * static_cast<double>(read) / static_cast<double>(std::max<std::int64_t>(1, sent)));
+  fmt::print("  prompt cost at {} prices: ${:.4f} sent vs ${:.4f} full history uncached\n", kModel,
+             cost_sent, cost_full);
+  const bool usage_matches =
+      stored.input == input && stored.cache_read == read && stored.cache_write == write;
   fmt::print("  usage stored by the loop matches what the fake reported: {}\n",
              usage_matches ? "yes" : "NO");
   return outcome.status == sessions::SessionStatus::kDone && usage_matches ? 0 : 1;
