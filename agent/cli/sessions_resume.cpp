@@ -1,6 +1,7 @@
 // `intern sessions resume ID` — continues a session that stopped (interrupted, killed, capped by
 // an approval, failed, stuck, ...) from its last committed step, with the cap, budgets and
-// settings it started with (agent/session_runner.h).
+// settings it started with (agent/session_runner.h). A compare session that ends done here gets
+// the panel phase `intern compare` would have run after its research (agent/compare_panel.h).
 //
 // The provider and the research tools come through the CliContext seams (provider_factory,
 // register_tools), which main() fills with WireAgent (agent/cli/wiring.cpp); a context without
