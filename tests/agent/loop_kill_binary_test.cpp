@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -174,6 +175,29 @@ std::vector<FakeTurn> ResearchTurns() {
   };
 }
 
+// A fresh folder on tmpfs when the machine has one: every run commits dozens of transactions,
+// each an fsync, and on a slow disk that would be most of this file's running time.
+class FastTempDir {
+ public:
+  FastTempDir() {
+    std::error_code ec;
+    const bool shm = fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0;
+    std::string pattern = shm ? "/dev/shm/intern-test-XXXXXX" : "/tmp/intern-test-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~FastTempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  FastTempDir(const FastTempDir&) = delete;
+  FastTempDir& operator=(const FastTempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
 struct RunResult {
   std::optional<Exit> exit;
   std::string out;
@@ -239,7 +263,7 @@ class Home {
   }
 
  private:
-  TempDir dir_;
+  FastTempDir dir_;
   int runs_ = 0;
   FakeLlm llm_;
   FakeGithub github_;
