@@ -10,6 +10,7 @@
 #include "agent/compaction.h"
 #include "agent/doom_loop.h"
 #include "agent/loop_context.h"
+#include "agent/loop_lock.h"
 #include "agent/loop_state.h"
 #include "agent/loop_status.h"
 #include "agent/loop_tools.h"
@@ -314,6 +315,9 @@ LoopOutcome Runner::Finish(SessionStatus status, const std::string& reason, bool
 
 LoopOutcome Runner::Run() {
   Load();
+  // Held until Run returns (or the process dies): tells `sessions list` this session is live, and
+  // keeps a second process from running it at the same time.
+  SessionRunLock lock(deps_.store.path(), id_);
   deps_.store.UpdateSession(id_, sessions::SessionUpdate{SessionStatus::kRunning, std::nullopt,
                                                          std::nullopt, std::string()});
   deps_.progress.SessionStarted(id_, model_.id, resumed_);

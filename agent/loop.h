@@ -37,6 +37,9 @@
 //                      returns (its answer is recorded first, so a resume does not pay again).
 //
 // Errors: store failures throw intern::Error (the session is left as it was at its last commit).
+// One process at a time: RunSession holds the session's run lock (agent/loop_lock.h) while it
+// runs, and throws intern::Error "session s-x is being run by another intern process; ..." when
+// another holds it.
 // Thread safety: one RunSession per session at a time; the loop runs read-only tool calls on
 // worker threads (std::async), bounded by parallel_tools.
 

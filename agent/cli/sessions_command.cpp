@@ -11,6 +11,7 @@
 #include <string>
 
 #include "agent/cli/cli.h"
+#include "agent/loop_lock.h"
 #include "config/error.h"
 #include "sessions/export.h"
 #include "sessions/store.h"
@@ -113,6 +114,17 @@ std::string StatusNames() {
   return names;
 }
 
+// A session the loop ran, still marked running, that no process runs now was killed (or its
+// machine stopped): say so, since `intern sessions resume` continues it.
+bool Interrupted(const std::string& store_path, const Session& s) {
+  return s.status == sessions::SessionStatus::kRunning &&
+         SessionRunState(store_path, s.id) == RunLockState::kFree;
+}
+
+std::string StatusText(const std::string& store_path, const Session& s) {
+  return Interrupted(store_path, s) ? "interrupted?" : sessions::SessionStatusName(s.status);
+}
+
 void RunList(CliContext& ctx, const ListOptions& options) {
   sessions::SessionFilter filter;
   if (!options.status.empty()) {
@@ -148,20 +160,24 @@ void RunList(CliContext& ctx, const ListOptions& options) {
                                  ? fmt::format("{}/{}", s.iterations, s.caps.max_iterations)
                                  : std::to_string(s.iterations);
     ctx.out << fmt::format("{:<10}  {:<17}  {:<8}  {:>9}  {:>7}  {:>9}  {:<19}  {}\n", s.id,
-                           sessions::SessionStatusName(s.status), s.kind, iterations,
+                           StatusText(store->path(), s), s.kind, iterations,
                            Tokens(s.usage.total()), Dollars(s.cost_usd), Readable(s.updated_at),
                            Clip(s.title, 60));
   }
 }
 
-void PrintSession(std::ostream& out, const SessionHistory& h) {
+void PrintSession(std::ostream& out, const SessionHistory& h, const std::string& store_path) {
   const Session& s = h.session;
   auto row = [&out](const char* label, const std::string& value) {
     if (!value.empty()) out << fmt::format("  {:<11} {}\n", label, value);
   };
   out << fmt::format("Session {}: {}\n", s.id, s.title.empty() ? "(untitled)" : s.title);
   row("kind", s.kind);
-  row("status", sessions::SessionStatusName(s.status));
+  row("status", Interrupted(store_path, s)
+                    ? fmt::format("running, but no intern process runs it: interrupted? `intern "
+                                  "sessions resume {}` continues it",
+                                  s.id)
+                    : sessions::SessionStatusName(s.status));
   row("phase", s.phase);
   row("subjects", Subjects(s.subjects));
   row("model", s.provider.empty() ? s.model : fmt::format("{} / {}", s.provider, s.model));
@@ -216,11 +232,12 @@ void PrintSession(std::ostream& out, const SessionHistory& h) {
 }
 
 void RunShow(CliContext& ctx, const ShowOptions& options) {
-  SessionHistory history = LoadOrExplain(config::StorePath(LoadConfig(ctx)), options.id);
+  const std::filesystem::path path = config::StorePath(LoadConfig(ctx));
+  SessionHistory history = LoadOrExplain(path, options.id);
   if (options.json) {
     ctx.out << sessions::SessionShowJson(history) << "\n";
   } else {
-    PrintSession(ctx.out, history);
+    PrintSession(ctx.out, history, path.string());
   }
 }
 

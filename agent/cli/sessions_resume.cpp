@@ -1,6 +1,7 @@
 // `intern sessions resume ID` — continues a session that stopped (interrupted, killed, capped by
 // an approval, failed, stuck, ...) from its last committed step, with the cap, budgets and
-// settings it started with (agent/session_runner.h).
+// settings it started with (agent/session_runner.h). A compare session that ends done here gets
+// the panel phase `intern compare` would have run after its research (agent/compare_panel.h).
 //
 // The provider and the research tools come through the CliContext seams (provider_factory,
 // register_tools), which main() fills with WireAgent (agent/cli/wiring.cpp); a context without
@@ -16,6 +17,7 @@
 
 #include "agent/approval.h"
 #include "agent/cli/cli.h"
+#include "agent/compare_panel.h"
 #include "agent/compare_workflow.h"
 #include "agent/loop_status.h"
 #include "agent/models.h"
@@ -45,6 +47,32 @@ std::string ResolveId(sessions::Store& store, const std::string& id) {
   }
   throw Error(
       fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id, store.path()));
+}
+
+// A compare session whose research finishes on resume still owes the panel phase that `intern
+// compare` runs after the loop (agent/compare_panel.h), or the resumed draft would differ from an
+// uninterrupted run's. The offline researcher has none.
+void RunOwedPanel(CliContext& ctx, const config::Config& cfg, sessions::Store& store,
+                  const ModelCatalog& models, const std::string& id, int max_iterations,
+                  ProgressSink& progress) {
+  std::optional<sessions::Session> session = store.GetSession(id);
+  if (!session || session->kind != "compare" || session->provider.empty() ||
+      session->provider == kOfflineProvider) {
+    return;
+  }
+  const std::string draft_id = LatestDraftId(store, id);
+  if (draft_id.empty()) return;
+  std::unique_ptr<LlmProvider> llm = ctx.provider_factory(cfg, session->provider, session->model);
+  if (!llm) return;
+  PanelPhaseOutcome panel =
+      RunPanelPhase(*llm, store, cfg, models, SystemClock::Instance(), id, draft_id,
+                    session->provider, session->model, max_iterations, &progress);
+  for (const auto& note : panel.notes) ctx.err << note << "\n";
+  if (!panel.draft_id.empty()) {
+    ctx.err << fmt::format(
+        "The panel judged both tools in {} separate calls; draft {} replaces {}.\n", panel.calls,
+        panel.draft_id, draft_id);
+  }
 }
 
 void RunResume(CliContext& ctx, const ResumeOptions& options) {
@@ -88,8 +116,12 @@ void RunResume(CliContext& ctx, const ResumeOptions& options) {
                           *progress,
                           &interrupt.level()};
   // The config only fills what the session did not record; its own settings win.
-  LoopOutcome outcome = ResumeSession(services, id, LoopDefaultsFrom(cfg));
+  const LoopOptions defaults = LoopDefaultsFrom(cfg);
+  LoopOutcome outcome = ResumeSession(services, id, defaults);
   ctx.exit_code = ExitCodeFor(outcome.status);
+  if (outcome.status == sessions::SessionStatus::kDone) {
+    RunOwedPanel(ctx, cfg, store, models, id, defaults.max_iterations, *progress);
+  }
 }
 
 }  // namespace
