@@ -69,7 +69,7 @@ std::string_view SiteStylesheet() {
 :root{--ink:#1b1b1b;--muted:#454545;--line:#c9ccd1;--soft:#f3f4f6;--accent:#0a4a85;--ship:#1b6332;--skip:#9c2424;--track:#dfe2e6}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
+body{margin:0;overflow-wrap:break-word;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
 .wrap{max-width:62rem;margin:0 auto;padding:0 1rem}
 a{color:var(--accent);overflow-wrap:anywhere}
 a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
@@ -90,8 +90,9 @@ h3{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .verdict.skip{color:var(--skip)}
 .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-caption{text-align:left;font-weight:600;color:var(--muted);padding:.25rem 0}
+caption{text-align:left;font-weight:600;color:var(--muted);padding:.25rem 0;overflow-wrap:anywhere}
 th,td{border-bottom:1px solid var(--line);padding:.5rem;text-align:left;vertical-align:top}
+td{overflow-wrap:anywhere}
 thead th{border-bottom:2px solid var(--ink)}
 tbody th{font-weight:600}
 .bar{display:block;width:100%;max-width:14rem;height:.8rem;margin:.2rem 0}
