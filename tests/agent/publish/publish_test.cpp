@@ -391,3 +391,71 @@ TEST_CASE("push credentials come from INTERN_PUBLISH_TOKEN, GIT_USERNAME and GIT
 
 }  // namespace
 }  // namespace intern::agent::publish
+
+namespace intern::agent::publish {
+namespace {
+
+std::filesystem::path BareRemote(const intern::testing::TempDir& dir, const std::string& name) {
+  std::filesystem::path bare = dir / name;
+  tools::git::LibGit2 libgit2;
+  git_repository* raw = nullptr;
+  REQUIRE(git_repository_init(&raw, bare.c_str(), 1) == 0);
+  git_repository_free(raw);
+  return bare;
+}
+
+TEST_CASE("publish --push of an already published draft pushes the site without a new commit",
+          "[publish]") {
+  intern::testing::TempDir dir;
+  config::Config cfg = testing::SiteConfig(dir.path());
+  cfg.publish.remote = BareRemote(dir, "remote.git").string();
+  sessions::Store store = sessions::Store::OpenInMemory();
+  std::string id = testing::AddApprovedDraft(store, agent::testing::SampleComparison());
+  Result<PublishOutcome> first = PublishDraft(store, cfg, id);
+  REQUIRE(first.ok());
+  CHECK(testing::GitLog(cfg.publish.remote).empty());
+
+  PublishOptions push;
+  push.push = true;
+  Result<PublishOutcome> pushed = PublishDraft(store, cfg, id, push);
+  REQUIRE(pushed.ok());
+  CHECK_FALSE(pushed.value().committed);
+  CHECK(pushed.value().pushed);
+  CHECK(pushed.value().commit == first.value().commit);
+  std::vector<testing::LoggedCommit> remote_log = testing::GitLog(cfg.publish.remote);
+  REQUIRE(remote_log.size() == 1);
+  CHECK(remote_log[0].id == first.value().commit);
+  CHECK(testing::GitLog(cfg.publish.repo).size() == 1);
+}
+
+TEST_CASE("a push the remote refuses as not a fast-forward fails after the local commit",
+          "[publish]") {
+  intern::testing::TempDir dir;
+  std::string remote = BareRemote(dir, "remote.git").string();
+  sessions::Store store = sessions::Store::OpenInMemory();
+  PublishOptions push;
+  push.push = true;
+  // Another site repository got there first.
+  config::Config elsewhere = testing::SiteConfig(dir / "elsewhere");
+  elsewhere.publish.remote = remote;
+  Comparison other = agent::testing::SampleComparison();
+  other.subjects[1].name = "Phi-4 mini";
+  REQUIRE(PublishDraft(store, elsewhere, testing::AddApprovedDraft(store, other), push).ok());
+
+  config::Config cfg = testing::SiteConfig(dir.path());
+  cfg.publish.remote = remote;
+  std::string id = testing::AddApprovedDraft(store, agent::testing::SampleComparison());
+  Result<PublishOutcome> outcome = PublishDraft(store, cfg, id, push);
+  REQUIRE_FALSE(outcome.ok());
+  std::string commit = store.GetDraft(id)->published_commit;
+  INFO(outcome.message());
+  CHECK(outcome.message().rfind("draft " + id + " is published as commit " +
+                                    commit.substr(0, 12) + " in " + cfg.publish.repo.string() +
+                                    ", but the push failed (pushing main to " + remote,
+                                0) == 0);
+  CHECK(testing::GitLog(remote).size() == 1);
+  CHECK(testing::GitLog(remote).at(0).id != commit);
+}
+
+}  // namespace
+}  // namespace intern::agent::publish
