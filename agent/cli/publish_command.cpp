@@ -64,11 +64,7 @@ void Publish(CliContext& ctx, const PublishArgs& args) {
     ctx.out << out.dump(2) << "\n";
     return;
   }
-  if (o.committed) {
-    ctx.out << fmt::format("Published draft {} as comparisons/{}.html in {} (commit {}, {}).\n",
-                           o.draft_id, o.slug, o.repo.string(), o.commit.substr(0, 12), o.branch);
-  }
-  if (o.pushed) ctx.out << fmt::format("Pushed {} to {}.\n", o.branch, o.remote);
+  ctx.out << publish::DescribeOutcome(o) << "\n";
 }
 
 }  // namespace

@@ -98,6 +98,26 @@ std::string CommitMessage(const std::string& first_subject, const std::string& s
                      OneLine(draft_id), OneLine(session_id));
 }
 
+std::string DescribeOutcome(const PublishOutcome& o) {
+  std::vector<std::string> parts;
+  if (o.committed)
+    parts.push_back(fmt::format("Published draft {} as comparisons/{}.html in {} (commit {}, {}).",
+                                o.draft_id, o.slug, o.repo.string(), ShortCommit(o.commit),
+                                o.branch));
+  if (o.pushed) parts.push_back(fmt::format("Pushed {} to {}.", o.branch, o.remote));
+  return fmt::format("{}", fmt::join(parts, " "));
+}
+
+std::function<Result<std::string>(const std::string& draft_id)> MakeAutoPublisher(
+    sessions::Store& store, config::Config config, PublishOptions options) {
+  return [&store, config = std::move(config),
+          options = std::move(options)](const std::string& draft_id) -> Result<std::string> {
+    Result<PublishOutcome> outcome = PublishDraft(store, config, draft_id, options);
+    if (!outcome.ok()) return outcome.failure();
+    return DescribeOutcome(outcome.value());
+  };
+}
+
 PushCredentials PushCredentialsFromEnv(
     const std::map<std::string, std::string, std::less<>>& env) {
   auto get = [&](std::string_view name) {

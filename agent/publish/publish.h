@@ -76,6 +76,18 @@ Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config
                                     const std::string& draft_id,
                                     const PublishOptions& options = {});
 
+// What happened, for a person: "Published draft D as comparisons/SLUG.html in REPO (commit
+// C12, BRANCH)." (when committed), then "Pushed BRANCH to REMOTE." (when pushed), joined by a
+// space.
+std::string DescribeOutcome(const PublishOutcome& outcome);
+
+// The review gate's auto-publish seam (publish.auto = true): a function that publishes a draft
+// with PublishDraft(store, config, draft_id, options) and returns DescribeOutcome's sentence, or
+// PublishDraft's failure. `config` is copied; `store` (and options.clock) must outlive the
+// function. Call it from one thread at a time, like the store's other writers.
+std::function<Result<std::string>(const std::string& draft_id)> MakeAutoPublisher(
+    sessions::Store& store, config::Config config, PublishOptions options = {});
+
 // The commit author's email for `reviewer`: `configured` when set; else `git_user_email` when
 // `git_user_name` (git's user.name) is the reviewer; else "<local>@users.noreply.intern" with
 // local = the reviewer's name lower-cased, every run of characters other than ASCII letters,

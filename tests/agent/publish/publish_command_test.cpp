@@ -72,5 +72,27 @@ TEST_CASE("intern publish writes the site under INTERN_HOME/site and reports the
   CHECK(log[0].author_email == "ada@example.org");
 }
 
+TEST_CASE("intern publish prints where the comparison went, and refuses to publish it twice",
+          "[publish][cli]") {
+  TempDir home;
+  std::string id;
+  {
+    sessions::Store store = sessions::Store::Open(home / "intern.db");
+    id = testing::AddApprovedDraft(store, agent::testing::SampleComparison());
+  }
+  Run run = Cli(home.path(), {"publish", id.c_str()});
+  INFO(run.err);
+  REQUIRE(run.code == 0);
+  std::string commit = testing::GitLog(home / "site").at(0).id;
+  CHECK(run.out == "Published draft " + id + " as comparisons/gemma-3n-vs-smolvlm2.html in " +
+                       (home / "site").string() + " (commit " + commit.substr(0, 12) +
+                       ", main).\n");
+  Run again = Cli(home.path(), {"publish", id.c_str()});
+  CHECK(again.code == 1);
+  CHECK(again.err == "intern: draft " + id + " is already published (commit " +
+                         commit.substr(0, 12) + "); `intern publish " + id +
+                         " --push` pushes the site again\n");
+}
+
 }  // namespace
 }  // namespace intern::agent::publish

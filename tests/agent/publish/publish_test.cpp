@@ -459,3 +459,30 @@ TEST_CASE("a push the remote refuses as not a fast-forward fails after the local
 
 }  // namespace
 }  // namespace intern::agent::publish
+
+namespace intern::agent::publish {
+namespace {
+
+TEST_CASE("the auto-publish seam publishes an approved draft and says so in one sentence",
+          "[publish]") {
+  intern::testing::TempDir dir;
+  config::Config cfg = testing::SiteConfig(dir.path());
+  sessions::Store store = sessions::Store::OpenInMemory();
+  auto publisher = MakeAutoPublisher(store, cfg);
+  std::string pending = testing::AddDraft(store, agent::testing::SampleComparison());
+  Result<std::string> refused = publisher(pending);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.code() == ErrorCode::kForbidden);
+
+  testing::Approve(store, pending);
+  Result<std::string> said = publisher(pending);
+  REQUIRE(said.ok());
+  std::string commit = store.GetDraft(pending)->published_commit;
+  CHECK(said.value() == "Published draft " + pending +
+                            " as comparisons/gemma-3n-vs-smolvlm2.html in " +
+                            cfg.publish.repo.string() + " (commit " + commit.substr(0, 12) +
+                            ", main).");
+}
+
+}  // namespace
+}  // namespace intern::agent::publish
