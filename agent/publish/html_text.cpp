@@ -63,7 +63,7 @@ std::string GroupedNumber(long long n) {
 }
 
 std::string_view SiteStylesheet() {
-  // Colours: every text colour is at least 7:1 against its background; bar fills at least 3:1
+  // Colours: every text colour is at least 6.5:1 against its background; bar fills at least 3:1
   // (WCAG 1.4.11 for graphics). One column below 40rem.
   return R"css(
 :root{--ink:#1b1b1b;--muted:#454545;--line:#c9ccd1;--soft:#f3f4f6;--accent:#0a4a85;--ship:#1b6332;--skip:#9c2424;--track:#dfe2e6}

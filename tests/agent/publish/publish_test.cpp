@@ -486,3 +486,41 @@ TEST_CASE("the auto-publish seam publishes an approved draft and says so in one 
 
 }  // namespace
 }  // namespace intern::agent::publish
+
+namespace intern::agent::publish {
+namespace {
+
+std::string Capture(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  ::pclose(pipe);
+  return out;
+}
+
+TEST_CASE("git log in the pushed-to bare remote reads the author and the trailers", "[publish]") {
+  REQUIRE(std::filesystem::exists("/usr/bin/git"));  // scripts/setup installs git
+  intern::testing::TempDir dir;
+  config::Config cfg = testing::SiteConfig(dir.path());
+  cfg.publish.remote = BareRemote(dir, "remote.git").string();
+  cfg.publish.author_email = "ada@example.org";
+  sessions::Store store = sessions::Store::OpenInMemory();
+  std::string id = testing::AddApprovedDraft(store, agent::testing::SampleComparison());
+  PublishOptions options;
+  options.push = true;
+  REQUIRE(PublishDraft(store, cfg, id, options).ok());
+  std::string session = store.GetDraft(id)->session_id;
+
+  std::string log = Capture("git -c safe.directory='*' -C " + cfg.publish.remote +
+                            " log --format='%an <%ae> / %cn%n%s%n%(trailers:only,unfold)' main "
+                            "2>&1");
+  CHECK(log == "Ada Reviewer <ada@example.org> / intern\nPublish Gemma 3n vs SmolVLM2\n"
+               "Approved-by: Ada Reviewer\nDraft: " +
+                   id + "\nSession: " + session + "\n\n");
+}
+
+}  // namespace
+}  // namespace intern::agent::publish
