@@ -2,9 +2,9 @@
 // The one question publishing asks the store: may this draft go out as it is stored right now?
 // (DESIGN §7: only a person's approval of exactly this content lets a comparison out.)
 //
-// This is publishing's own check, kept behind one function so it can be replaced by the review
-// module's CheckApproval (agent/review/approval_check.h) without touching the publisher. It
-// trusts nothing it can recompute: the document's SHA-256 is computed afresh from the stored
+// This is publishing's own check, kept behind one function (Classify in the .cpp) so the review
+// module's CheckApproval (agent/review/approval_check.h) can replace it without touching the
+// publisher or these sentences. It trusts nothing it can recompute: the document's SHA-256 is computed afresh from the stored
 // text (a raw write that left the stored fingerprint alone is caught), the latest decision on
 // the draft must be the approval, made on that fingerprint, and the draft must still be approved
 // (or published, for a push of an earlier publish).
