@@ -40,9 +40,9 @@ void Publish(CliContext& ctx, const PublishArgs& args) {
   const config::Config& cfg = LoadConfig(ctx);
   std::filesystem::path store_path = config::StorePath(cfg);
   if (!std::filesystem::exists(store_path)) {
-    throw Error(fmt::format(
-        "there is no store at {} yet; `intern compare A B` makes the first draft",
-        store_path.string()));
+    throw Error(
+        fmt::format("there is no store at {} yet; `intern compare A B` makes the first draft",
+                    store_path.string()));
   }
   sessions::Store store = sessions::Store::Open(store_path);
   std::string id = ResolveDraftId(store, args.id);
@@ -55,11 +55,16 @@ void Publish(CliContext& ctx, const PublishArgs& args) {
   const publish::PublishOutcome& o = result.value();
 
   if (args.json) {
-    nlohmann::json out = {{"draft", o.draft_id},       {"slug", o.slug},
-                          {"repo", o.repo.string()},   {"branch", o.branch},
-                          {"commit", o.commit},        {"committed", o.committed},
-                          {"files", o.files},          {"approved_by", o.approved_by},
-                          {"author_email", o.author_email}, {"pushed", o.pushed},
+    nlohmann::json out = {{"draft", o.draft_id},
+                          {"slug", o.slug},
+                          {"repo", o.repo.string()},
+                          {"branch", o.branch},
+                          {"commit", o.commit},
+                          {"committed", o.committed},
+                          {"files", o.files},
+                          {"approved_by", o.approved_by},
+                          {"author_email", o.author_email},
+                          {"pushed", o.pushed},
                           {"remote", o.remote}};
     ctx.out << out.dump(2) << "\n";
     return;

@@ -67,8 +67,8 @@ GateState Classify(const sessions::Store& store, const std::string& draft_id) {
     state.gate = Gate::kChangedSinceApproval;
     return state;
   }
-  bool one_sided = std::find(draft->flags.begin(), draft->flags.end(), "one_sided") !=
-                   draft->flags.end();
+  bool one_sided =
+      std::find(draft->flags.begin(), draft->flags.end(), "one_sided") != draft->flags.end();
   std::string document_override;
   if (Result<Comparison> doc = ComparisonFromJson(draft->document); doc.ok()) {
     one_sided = one_sided || doc.value().flags.one_sided;
@@ -88,9 +88,9 @@ Result<ApprovedDraft> CheckPublishable(const sessions::Store& store, const std::
   GateState state = Classify(store, draft_id);
   switch (state.gate) {
     case Gate::kNoSuchDraft:
-      return Fail(ErrorCode::kNotFound,
-                  fmt::format("there is no draft \"{}\"; `intern drafts list --all` shows them",
-                              draft_id));
+      return Fail(
+          ErrorCode::kNotFound,
+          fmt::format("there is no draft \"{}\"; `intern drafts list --all` shows them", draft_id));
     case Gate::kNeverApproved:
       return Fail(ErrorCode::kForbidden,
                   fmt::format("draft {} is not approved, so it was not published; approve it "

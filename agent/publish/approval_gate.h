@@ -4,10 +4,10 @@
 //
 // This is publishing's own check, kept behind one function (Classify in the .cpp) so the review
 // module's CheckApproval (agent/review/approval_check.h) can replace it without touching the
-// publisher or these sentences. It trusts nothing it can recompute: the document's SHA-256 is computed afresh from the stored
-// text (a raw write that left the stored fingerprint alone is caught), the latest decision on
-// the draft must be the approval, made on that fingerprint, and the draft must still be approved
-// (or published, for a push of an earlier publish).
+// publisher or these sentences. It trusts nothing it can recompute: the document's SHA-256 is
+// computed afresh from the stored text (a raw write that left the stored fingerprint alone is
+// caught), the latest decision on the draft must be the approval, made on that fingerprint, and
+// the draft must still be approved (or published, for a push of an earlier publish).
 //
 // Failures, each one sentence naming the draft and the fix:
 //   kNotFound         no such draft

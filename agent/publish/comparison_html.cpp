@@ -94,7 +94,8 @@ void RenderVerdictCards(const Comparison& c, Html& h) {
     int percent = static_cast<int>(std::lround(v.ship_share * 100));
     h += "<li class=\"card\">\n";
     h += fmt::format("<h3>{}</h3>\n", HtmlEscape(s.name));
-    if (!s.tagline.empty()) h += fmt::format("<p class=\"tagline\">{}</p>\n", HtmlEscape(s.tagline));
+    if (!s.tagline.empty())
+      h += fmt::format("<p class=\"tagline\">{}</p>\n", HtmlEscape(s.tagline));
     h += fmt::format("<p class=\"verdict{}\">{}</p>\n", css.empty() ? "" : " " + css,
                      HtmlEscape(v.label));
     h += Bar(percent, v.ship >= v.skip ? Verdict::kShip : Verdict::kSkip,
@@ -107,8 +108,7 @@ void RenderVerdictCards(const Comparison& c, Html& h) {
   h += "</ul>\n</section>\n";
 }
 
-void TableHead(const Comparison& c, const std::string& caption, const std::string& first,
-               Html& h) {
+void TableHead(const Comparison& c, const std::string& caption, const std::string& first, Html& h) {
   h += fmt::format("<div class=\"table-wrap\"><table>\n<caption>{}</caption>\n", caption);
   h += fmt::format(
       "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th "
@@ -210,19 +210,16 @@ void RenderPanel(const Comparison& c, Html& h) {
 void RenderBenchmarks(const Comparison& c, Html& h) {
   h += "<section aria-labelledby=\"measured\">\n<h2 id=\"measured\">Measured in our sandbox</h2>\n";
   if (c.benchmarks.empty()) {
-    h +=
-        "<p class=\"note\">Nothing was measured in the sandbox for this comparison; every figure "
-        "above is a published claim with its source.</p>\n</section>\n";
+    h += "<p class=\"note\">Nothing was measured in the sandbox for this comparison; every figure "
+         "above is a published claim with its source.</p>\n</section>\n";
     return;
   }
-  h +=
-      "<p class=\"note\">Run by intern in its sandbox, kept apart from the vendors' own figures "
-      "above.</p>\n";
-  h +=
-      "<div class=\"table-wrap\"><table>\n<caption>Benchmarks measured by intern (median of the "
-      "runs, with minimum and maximum)</caption>\n<thead><tr><th scope=\"col\">Subject</th><th "
-      "scope=\"col\">Benchmark</th><th scope=\"col\">Median</th><th scope=\"col\">Min</th><th "
-      "scope=\"col\">Max</th><th scope=\"col\">Receipt</th></tr></thead>\n<tbody>\n";
+  h += "<p class=\"note\">Run by intern in its sandbox, kept apart from the vendors' own figures "
+       "above.</p>\n";
+  h += "<div class=\"table-wrap\"><table>\n<caption>Benchmarks measured by intern (median of the "
+       "runs, with minimum and maximum)</caption>\n<thead><tr><th scope=\"col\">Subject</th><th "
+       "scope=\"col\">Benchmark</th><th scope=\"col\">Median</th><th scope=\"col\">Min</th><th "
+       "scope=\"col\">Max</th><th scope=\"col\">Receipt</th></tr></thead>\n<tbody>\n";
   for (const Benchmark& b : c.benchmarks)
     h += fmt::format(
         "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>"
@@ -240,18 +237,16 @@ void RenderFlags(const Comparison& c, Html& h) {
   if (!any) return;
   h += "<section class=\"flags\" aria-labelledby=\"flags\">\n<h2 id=\"flags\">Flags</h2>\n<ul>\n";
   if (f.one_sided)
-    h +=
-        "<li><strong>One-sided:</strong> the evidence does not cover both tools comparably; it "
-        "was approved with an override.</li>\n";
+    h += "<li><strong>One-sided:</strong> the evidence does not cover both tools comparably; it "
+         "was approved with an override.</li>\n";
   if (!f.gaps.empty()) {
     std::vector<std::string> gaps;
     for (const std::string& g : f.gaps) gaps.push_back(HtmlEscape(g));
     h += fmt::format("<li><strong>Gaps:</strong> {}.</li>\n", fmt::join(gaps, "; "));
   }
   if (f.over_budget)
-    h +=
-        "<li><strong>Over budget:</strong> research stopped at the session's budget; the "
-        "comparison may be incomplete.</li>\n";
+    h += "<li><strong>Over budget:</strong> research stopped at the session's budget; the "
+         "comparison may be incomplete.</li>\n";
   for (const std::string& note : f.notes) h += fmt::format("<li>{}</li>\n", HtmlEscape(note));
   if (!c.override_comment.empty())
     h += fmt::format("<li><strong>Override:</strong> {}</li>\n", HtmlEscape(c.override_comment));
@@ -298,7 +293,8 @@ void RenderFooter(const Comparison& c, const PageInfo& info, Html& h) {
   if (!info.published_at.empty()) h += fmt::format(" Published {}.", TimeTag(info.published_at));
   h += "</p>\n<p>";
   h += fmt::format("Session <code>{}</code>", HtmlEscape(c.session));
-  if (!info.draft_id.empty()) h += fmt::format(", draft <code>{}</code>", HtmlEscape(info.draft_id));
+  if (!info.draft_id.empty())
+    h += fmt::format(", draft <code>{}</code>", HtmlEscape(info.draft_id));
   h += ".";
   if (!info.approved_by.empty())
     h += " Researched and drafted by intern; published only after a person approved it.";
@@ -320,7 +316,8 @@ std::string RenderComparisonHtml(const Comparison& c, const PageInfo& info) {
   h += "</div>\n</header>\n";
   h += "<main id=\"main\" class=\"wrap\">\n";
   h += fmt::format("<h1>{}</h1>\n", HtmlEscape(c.title));
-  if (!c.question.empty()) h += fmt::format("<p class=\"question\">{}</p>\n", HtmlEscape(c.question));
+  if (!c.question.empty())
+    h += fmt::format("<p class=\"question\">{}</p>\n", HtmlEscape(c.question));
   RenderVerdictCards(c, h);
   RenderDecision(c, h);
   RenderSubject(c, 0, h);

@@ -66,10 +66,12 @@ std::string_view SiteStylesheet() {
   // Colours: every text colour is at least 6.5:1 against its background; bar fills at least 3:1
   // (WCAG 1.4.11 for graphics). One column below 40rem.
   return R"css(
-:root{--ink:#1b1b1b;--muted:#454545;--line:#c9ccd1;--soft:#f3f4f6;--accent:#0a4a85;--ship:#1b6332;--skip:#9c2424;--track:#dfe2e6}
+:root{--ink:#1b1b1b;--muted:#454545;--line:#c9ccd1;--soft:#f3f4f6;--accent:#0a4a85;
+--ship:#1b6332;--skip:#9c2424;--track:#dfe2e6}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;overflow-wrap:break-word;font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:var(--ink);background:#fff}
+body{margin:0;overflow-wrap:break-word;color:var(--ink);background:#fff;
+font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
 .wrap{max-width:62rem;margin:0 auto;padding:0 1rem}
 a{color:var(--accent);overflow-wrap:anywhere}
 a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
@@ -81,7 +83,8 @@ h1{font-size:2rem;line-height:1.2;margin:1.25rem 0 .5rem}
 h2{font-size:1.4rem;margin:2rem 0 .75rem;border-bottom:1px solid var(--line);padding-bottom:.25rem}
 h3{font-size:1.1rem;margin:1.25rem 0 .5rem}
 .question{font-size:1.15rem;color:var(--muted);margin-top:0}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem;padding:0;list-style:none}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem;
+padding:0;list-style:none}
 .card{border:1px solid var(--line);border-radius:.5rem;padding:1rem;background:var(--soft)}
 .card h2,.card h3{margin:0 0 .25rem;border:0;padding:0}
 .tagline{font-style:italic;margin:.25rem 0 .75rem}
@@ -107,7 +110,8 @@ tbody th{font-weight:600}
 ol.evidence{padding-left:2rem}
 ol.evidence li{margin:.5rem 0;overflow-wrap:anywhere}
 ol.evidence q{display:block;color:var(--muted)}
-footer.site{border-top:1px solid var(--line);margin-top:2.5rem;padding:1rem 0 2rem;color:var(--muted);font-size:.95rem}
+footer.site{border-top:1px solid var(--line);margin-top:2.5rem;padding:1rem 0 2rem;
+color:var(--muted);font-size:.95rem}
 @media (max-width:40rem){h1{font-size:1.5rem}th,td{padding:.4rem .3rem}.wrap{padding:0 .75rem}}
 )css";
 }

@@ -118,8 +118,7 @@ std::function<Result<std::string>(const std::string& draft_id)> MakeAutoPublishe
   };
 }
 
-PushCredentials PushCredentialsFromEnv(
-    const std::map<std::string, std::string, std::less<>>& env) {
+PushCredentials PushCredentialsFromEnv(const std::map<std::string, std::string, std::less<>>& env) {
   auto get = [&](std::string_view name) {
     auto it = env.find(name);
     return it == env.end() ? std::string() : it->second;
@@ -192,9 +191,8 @@ Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config
       AuthorEmail(reviewer, config.publish.author_email, git_identity.name, git_identity.email);
   GitPerson author{OneLine(reviewer), outcome.author_email, now};
   GitPerson committer{std::string(kCommitterName), std::string(kCommitterEmail), now};
-  std::string message =
-      CommitMessage(comparison.subjects[0].name, comparison.subjects[1].name, reviewer,
-                    approved.draft.id, approved.draft.session_id);
+  std::string message = CommitMessage(comparison.subjects[0].name, comparison.subjects[1].name,
+                                      reviewer, approved.draft.id, approved.draft.session_id);
 
   Result<std::string> commit =
       site.value().Commit(files, author, committer, message, options.before_ref_update);

@@ -63,13 +63,13 @@ struct PublishOutcome {
   std::string slug;
   std::filesystem::path repo;
   std::string branch;
-  std::string commit;               // the publish commit (the earlier one when already published)
-  bool committed = false;           // false when the draft was already published
-  std::vector<std::string> files;   // paths written, relative to the repository
+  std::string commit;              // the publish commit (the earlier one when already published)
+  bool committed = false;          // false when the draft was already published
+  std::vector<std::string> files;  // paths written, relative to the repository
   std::string approved_by;
   std::string author_email;
   bool pushed = false;
-  std::string remote;               // where it was pushed ("" when not pushed)
+  std::string remote;  // where it was pushed ("" when not pushed)
 };
 
 Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config& config,

@@ -171,8 +171,7 @@ std::string RenderSiteIndexHtml(const std::vector<IndexEntry>& entries) {
       h += "</ul>\n";
       h += fmt::format("<p class=\"note\">Published <time datetime=\"{}\">{}</time>",
                        HtmlEscape(e.published_at), HtmlEscape(ReadableTime(e.published_at)));
-      if (!e.approved_by.empty())
-        h += fmt::format(", approved by {}", HtmlEscape(e.approved_by));
+      if (!e.approved_by.empty()) h += fmt::format(", approved by {}", HtmlEscape(e.approved_by));
       h += ".</p>\n</li>\n";
     }
     h += "</ol>\n";

@@ -19,7 +19,8 @@ struct SiteRepo::Impl {
 
   // "<action> the site repository at PATH: <libgit2's message>".
   Failure GitFailure(int rc, std::string_view action) const {
-    return git::ErrorFailure(rc, fmt::format("{} the site repository at {}", action, path.string()));
+    return git::ErrorFailure(rc,
+                             fmt::format("{} the site repository at {}", action, path.string()));
   }
 };
 
@@ -47,8 +48,8 @@ Result<git::Signature> MakeSignature(const GitPerson& person) {
   int rc = git_signature_new(&raw, person.name.c_str(), person.email.c_str(),
                              static_cast<git_time_t>(seconds.count()), 0);
   if (rc < 0) {
-    return git::ErrorFailure(rc, fmt::format("making the git signature of \"{}\" <{}>",
-                                             person.name, person.email));
+    return git::ErrorFailure(
+        rc, fmt::format("making the git signature of \"{}\" <{}>", person.name, person.email));
   }
   return git::Signature(raw);
 }
@@ -213,8 +214,8 @@ Result<std::string> SiteRepo::Commit(const std::vector<SiteFile>& files, const G
   std::vector<git_tree_update> updates(files.size());
   for (size_t i = 0; i < files.size(); ++i) {
     git_oid blob;
-    int rc = git_blob_create_from_buffer(&blob, repo, files[i].content.data(),
-                                         files[i].content.size());
+    int rc =
+        git_blob_create_from_buffer(&blob, repo, files[i].content.data(), files[i].content.size());
     if (rc < 0) return impl_->GitFailure(rc, fmt::format("storing {} in", files[i].path));
     updates[i].action = GIT_TREE_UPDATE_UPSERT;
     updates[i].id = blob;
@@ -269,9 +270,9 @@ Result<std::string> SiteRepo::Commit(const std::vector<SiteFile>& files, const G
       options.checkout_strategy = GIT_CHECKOUT_FORCE;
       rc = git_checkout_head(repo, &options);
       if (rc < 0) {
-        return impl_->GitFailure(
-            rc, fmt::format("committed {}, but checking out the files failed in",
-                            git::OidHex(commit_id)));
+        return impl_->GitFailure(rc,
+                                 fmt::format("committed {}, but checking out the files failed in",
+                                             git::OidHex(commit_id)));
       }
     }
   }

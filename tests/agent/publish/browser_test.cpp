@@ -47,7 +47,8 @@ BrowserRun RunChromium(const std::string& chromium, const std::filesystem::path&
   if (pipe == nullptr) return run;
   std::array<char, 4096> buffer;
   size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    run.out.append(buffer.data(), n);
   int status = ::pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
@@ -76,13 +77,15 @@ std::filesystem::path PublishHostileSample(const TempDir& dir) {
   return cfg.publish.repo / "comparisons" / (outcome.value().slug + ".html");
 }
 
-TEST_CASE("headless chromium renders the published page with its tables, bars and citations and "
-          "runs no script",
-          "[publish][chromium]") {
+TEST_CASE(
+    "headless chromium renders the published page with its tables, bars and citations and "
+    "runs no script",
+    "[publish][chromium]") {
   std::string chromium = FindChromium();
   if (chromium.empty())
-    FAIL("chromium is not installed; run scripts/setup, which installs Debian's chromium package "
-         "for the headless browser tests");
+    FAIL(
+        "chromium is not installed; run scripts/setup, which installs Debian's chromium package "
+        "for the headless browser tests");
   TempDir dir;
   std::filesystem::path page = PublishHostileSample(dir);
 
@@ -115,8 +118,9 @@ TEST_CASE("headless chromium takes a phone-width screenshot of the published pag
           "[publish][chromium]") {
   std::string chromium = FindChromium();
   if (chromium.empty())
-    FAIL("chromium is not installed; run scripts/setup, which installs Debian's chromium package "
-         "for the headless browser tests");
+    FAIL(
+        "chromium is not installed; run scripts/setup, which installs Debian's chromium package "
+        "for the headless browser tests");
   TempDir dir;
   std::filesystem::path page = PublishHostileSample(dir);
   // Kept after the run as the test's artifact, beside the build.
@@ -128,9 +132,10 @@ TEST_CASE("headless chromium takes a phone-width screenshot of the published pag
   std::filesystem::copy_file(page, artifacts / "comparison.html",
                              std::filesystem::copy_options::overwrite_existing);
 
-  BrowserRun run = RunChromium(chromium, dir / "profile",
-                               "--hide-scrollbars --window-size=390,2400 --screenshot=" +
-                                   png.string() + " file://" + page.string());
+  BrowserRun run =
+      RunChromium(chromium, dir / "profile",
+                  "--hide-scrollbars --window-size=390,2400 --screenshot=" + png.string() +
+                      " file://" + page.string());
   REQUIRE(run.exit_code == 0);
   REQUIRE(std::filesystem::exists(png));
   std::string bytes = ReadFile(png);

@@ -42,9 +42,10 @@ TEST_CASE("html escaping turns every markup character into an entity", "[publish
   CHECK(ReadableTime("yesterday") == "yesterday");
 }
 
-TEST_CASE("the comparison page has landmarks, captioned tables with scoped headers and labelled "
-          "bars",
-          "[publish][html]") {
+TEST_CASE(
+    "the comparison page has landmarks, captioned tables with scoped headers and labelled "
+    "bars",
+    "[publish][html]") {
   std::string html = RenderComparisonHtml(SampleComparison(), Info());
   CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"en\">", 0) == 0);
   CHECK(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") !=
@@ -55,8 +56,9 @@ TEST_CASE("the comparison page has landmarks, captioned tables with scoped heade
   // Every table has a caption, and header cells say what they head.
   CHECK(Count(html, "<table>") == Count(html, "<caption>"));
   CHECK(Count(html, "<th>") == 0);
-  CHECK(html.find("<caption>Side by side: the panel's verdict, pricing and key numbers</caption>") !=
-        std::string::npos);
+  CHECK(
+      html.find("<caption>Side by side: the panel's verdict, pricing and key numbers</caption>") !=
+      std::string::npos);
   CHECK(html.find("<tr><th scope=\"row\">Panel verdict</th><td>Ship · 3 ship / 1 skip</td>"
                   "<td>Ship · 3 ship / 1 skip</td></tr>") != std::string::npos);
   // Eight scored takes plus the two verdict cards: ten bars, each an image with words.
@@ -68,8 +70,9 @@ TEST_CASE("the comparison page has landmarks, captioned tables with scoped heade
   // Numbered citations link to the numbered evidence list, which links to the sources.
   CHECK(html.find("<a class=\"cite\" href=\"#evidence-1\" aria-label=\"source 1\">[1]</a>") !=
         std::string::npos);
-  CHECK(html.find("<li id=\"evidence-1\"><a href=\"https://huggingface.co/google/gemma-3n-E2B\">") !=
-        std::string::npos);
+  CHECK(
+      html.find("<li id=\"evidence-1\"><a href=\"https://huggingface.co/google/gemma-3n-E2B\">") !=
+      std::string::npos);
   // A sandbox receipt is not a web link.
   CHECK(html.find("href=\"sandbox:") == std::string::npos);
   // Benchmarks come after, and apart from, the published claims.
@@ -93,7 +96,8 @@ TEST_CASE("hostile text in a draft comes out inert in the page", "[publish][html
   c.subjects[0].facts[0].value = "<script>alert(document.cookie)</script>";
   c.subjects[1].name = "\"><img src=x onerror=alert(1)>";
   c.subjects[0].summary = "<iframe src=\"https://evil.example\"></iframe>";
-  c.subjects[0].links = {{"Docs", "javascript:alert(1)"}, {"Home\" onclick=\"x", "https://ok.example/"}};
+  c.subjects[0].links = {{"Docs", "javascript:alert(1)"},
+                         {"Home\" onclick=\"x", "https://ok.example/"}};
   c.panel[0].takes[0].rationale = "<a href=\"javascript:alert(1)\">click</a>";
   c.evidence[0].source_url = "javascript:alert(2)";
   c.evidence[0].title = "<b onmouseover=alert(3)>title</b>";

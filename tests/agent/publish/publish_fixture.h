@@ -100,8 +100,8 @@ inline std::vector<LoggedCommit> GitLog(const std::filesystem::path& repo_path,
         tree.get(), GIT_TREEWALK_PRE,
         [](const char* root, const git_tree_entry* entry, void* payload) {
           if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB)
-            static_cast<std::vector<std::string>*>(payload)->push_back(
-                std::string(root) + git_tree_entry_name(entry));
+            static_cast<std::vector<std::string>*>(payload)->push_back(std::string(root) +
+                                                                       git_tree_entry_name(entry));
           return 0;
         },
         &c.files);

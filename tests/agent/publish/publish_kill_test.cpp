@@ -20,9 +20,10 @@ namespace {
 using intern::testing::ReadFile;
 using intern::testing::TempDir;
 
-TEST_CASE("a publish killed before its branch moves leaves the site repository clean and "
-          "publishable",
-          "[publish][kill]") {
+TEST_CASE(
+    "a publish killed before its branch moves leaves the site repository clean and "
+    "publishable",
+    "[publish][kill]") {
   TempDir dir;
   config::Config cfg = testing::SiteConfig(dir.path());
   std::filesystem::path db = dir / "intern.db";

@@ -32,9 +32,10 @@ PublishOptions Options(const Clock& clock) {
   return o;
 }
 
-TEST_CASE("publishing an approved draft commits its pages with the reviewer as author and the "
-          "trailers",
-          "[publish]") {
+TEST_CASE(
+    "publishing an approved draft commits its pages with the reviewer as author and the "
+    "trailers",
+    "[publish]") {
   TempDir dir;
   config::Config cfg = SiteConfig(dir.path());
   sessions::Store store = sessions::Store::OpenInMemory();
@@ -79,9 +80,10 @@ TEST_CASE("publishing an approved draft commits its pages with the reviewer as a
   git_message_trailer_array_free(&trailers);
 }
 
-TEST_CASE("publish --push sends the branch to a local bare remote whose log shows trailers and "
-          "author",
-          "[publish]") {
+TEST_CASE(
+    "publish --push sends the branch to a local bare remote whose log shows trailers and "
+    "author",
+    "[publish]") {
   TempDir dir;
   config::Config cfg = SiteConfig(dir.path());
   cfg.publish.author_email = "ada@example.org";
@@ -449,8 +451,8 @@ TEST_CASE("a push the remote refuses as not a fast-forward fails after the local
   REQUIRE_FALSE(outcome.ok());
   std::string commit = store.GetDraft(id)->published_commit;
   INFO(outcome.message());
-  CHECK(outcome.message().rfind("draft " + id + " is published as commit " +
-                                    commit.substr(0, 12) + " in " + cfg.publish.repo.string() +
+  CHECK(outcome.message().rfind("draft " + id + " is published as commit " + commit.substr(0, 12) +
+                                    " in " + cfg.publish.repo.string() +
                                     ", but the push failed (pushing main to " + remote,
                                 0) == 0);
   CHECK(testing::GitLog(remote).size() == 1);
@@ -478,10 +480,9 @@ TEST_CASE("the auto-publish seam publishes an approved draft and says so in one 
   Result<std::string> said = publisher(pending);
   REQUIRE(said.ok());
   std::string commit = store.GetDraft(pending)->published_commit;
-  CHECK(said.value() == "Published draft " + pending +
-                            " as comparisons/gemma-3n-vs-smolvlm2.html in " +
-                            cfg.publish.repo.string() + " (commit " + commit.substr(0, 12) +
-                            ", main).");
+  CHECK(said.value() ==
+        "Published draft " + pending + " as comparisons/gemma-3n-vs-smolvlm2.html in " +
+            cfg.publish.repo.string() + " (commit " + commit.substr(0, 12) + ", main).");
 }
 
 }  // namespace
@@ -517,9 +518,10 @@ TEST_CASE("git log in the pushed-to bare remote reads the author and the trailer
   std::string log = Capture("git -c safe.directory='*' -C " + cfg.publish.remote +
                             " log --format='%an <%ae> / %cn%n%s%n%(trailers:only,unfold)' main "
                             "2>&1");
-  CHECK(log == "Ada Reviewer <ada@example.org> / intern\nPublish Gemma 3n vs SmolVLM2\n"
-               "Approved-by: Ada Reviewer\nDraft: " +
-                   id + "\nSession: " + session + "\n\n");
+  CHECK(log ==
+        "Ada Reviewer <ada@example.org> / intern\nPublish Gemma 3n vs SmolVLM2\n"
+        "Approved-by: Ada Reviewer\nDraft: " +
+            id + "\nSession: " + session + "\n\n");
 }
 
 }  // namespace
