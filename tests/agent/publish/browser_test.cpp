@@ -131,6 +131,9 @@ TEST_CASE("headless chromium takes a phone-width screenshot of the published pag
   std::filesystem::remove(png);
   std::filesystem::copy_file(page, artifacts / "comparison.html",
                              std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy_file(page.parent_path().parent_path() / "index.html",
+                             artifacts / "index.html",
+                             std::filesystem::copy_options::overwrite_existing);
 
   BrowserRun run =
       RunChromium(chromium, dir / "profile",
