@@ -116,6 +116,9 @@ struct PublishConfig {
   std::string remote;
   std::string branch = "main";
   bool auto_publish = false;  // key publish.auto
+  // The commit author's email (the author is the approving reviewer). Empty: derived by
+  // agent/publish (the reviewer's git user.email, else <reviewer>@users.noreply.intern).
+  std::string author_email;
 };
 
 struct SweepConfig {

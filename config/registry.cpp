@@ -332,6 +332,10 @@ std::vector<KeySpec> BuildKeys() {
         &PublishConfig::branch);
   t.Key("publish.auto", T::kBool, "Publish as soon as a draft is approved", &C::publish,
         &PublishConfig::auto_publish);
+  t.Key("publish.author_email", T::kString,
+        "Email of the publish commit's author (the approving reviewer). Empty: git's user.email "
+        "when git's user.name is the reviewer, else <reviewer>@users.noreply.intern",
+        &C::publish, &PublishConfig::author_email);
 
   t.Key("sweep.schedule", T::kString, "When `intern daemon` sweeps (cron, 5 fields, local time)",
         &C::sweep, &SweepConfig::schedule)

@@ -15,6 +15,8 @@ const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"compare", "Research two AI tools and leave a side-by-side comparison draft for review",
        AttachCompareCommand},
+      {"publish", "Publish an approved comparison to the site repository (--push to its remote)",
+       AttachPublishCommand},
       {"drafts", "List drafts waiting for review, or show one (list | show ID)",
        AttachDraftsCommand},
       {"sweep", "Find trending new tools, add them to the catalog and queue comparisons",

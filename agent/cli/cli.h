@@ -100,6 +100,7 @@ void AttachDraftsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSweepCommand(CLI::App& cmd, CliContext& ctx);
 void AttachJobsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDaemonCommand(CLI::App& cmd, CliContext& ctx);
+void AttachPublishCommand(CLI::App& cmd, CliContext& ctx);
 // `sessions resume ID` (agent/cli/sessions_resume.cpp), attached by AttachSessionsCommand.
 void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx);
 

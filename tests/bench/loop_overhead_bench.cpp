@@ -1,6 +1,6 @@
 // Loop overhead (issue #3 benchmark): a scripted session of ITERATIONS iterations against an
 // in-process provider that answers at once, with the real store in a temporary folder (WAL,
-// synchronous = FULL, as in use). Each iteration the model asks for fetch_doc (one fact
+// synchronous = NORMAL, as in use). Each iteration the model asks for fetch_doc (one fact
 // recorded, a 600-character page back); the last one submits the draft.
 //
 // Prints, per run, the loop's wall time minus the time spent inside the provider, divided by the
