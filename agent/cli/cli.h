@@ -97,6 +97,8 @@ void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachToolsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachCompareCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDraftsCommand(CLI::App& cmd, CliContext& ctx);
+// `intern review [ID]` (agent/cli/review_command.cpp).
+void AttachReviewCommand(CLI::App& cmd, CliContext& ctx);
 // `sessions resume ID` (agent/cli/sessions_resume.cpp), attached by AttachSessionsCommand.
 void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx);
 
