@@ -52,10 +52,26 @@ std::optional<Failure> Undecidable(const ReviewServices& services,
 }
 
 Result<sessions::DraftRecord> Decidable(const ReviewServices& services,
-                                        const std::string& draft_id) {
+                                        const std::string& draft_id,
+                                        const std::string& shown_sha256) {
   Result<sessions::DraftRecord> draft = FindDraft(services.store, draft_id);
   if (!draft.ok()) return draft;
-  if (auto refusal = Undecidable(services, draft.value())) return *refusal;
+  const sessions::DraftRecord& d = draft.value();
+  if (auto refusal = Undecidable(services, d)) return *refusal;
+  const std::string now = ShownSha256(d);
+  if (now != d.sha256) {
+    return Failure{ErrorCode::kInvalidArgument,
+                   fmt::format("draft {} was changed outside intern (its document no longer "
+                               "matches its fingerprint); save an edit of it with `intern review "
+                               "{}` to take it as it is, or reject it",
+                               d.id, d.id)};
+  }
+  if (now != shown_sha256) {
+    return Failure{ErrorCode::kInvalidArgument,
+                   fmt::format("draft {} changed while it was being reviewed (reviewed {}, now "
+                               "{}); review it again",
+                               d.id, shown_sha256.substr(0, 12), now.substr(0, 12))};
+  }
   return draft;
 }
 
@@ -187,7 +203,7 @@ Result<sessions::ApprovalRecord> Approve(const ReviewServices& services,
                                          const std::string& shown_sha256,
                                          const std::string& comment,
                                          const std::string& override_reason) {
-  Result<sessions::DraftRecord> draft = Decidable(services, draft_id);
+  Result<sessions::DraftRecord> draft = Decidable(services, draft_id, shown_sha256);
   if (!draft.ok()) return draft.failure();
   const sessions::DraftRecord& d = draft.value();
   if (IsOneSided(d) && Blank(override_reason)) {
@@ -212,7 +228,7 @@ Result<sessions::ApprovalRecord> Reject(const ReviewServices& services,
   if (Blank(reason)) {
     return Fail(ErrorCode::kInvalidArgument, "a rejection needs a reason: say what is wrong");
   }
-  Result<sessions::DraftRecord> draft = Decidable(services, draft_id);
+  Result<sessions::DraftRecord> draft = Decidable(services, draft_id, shown_sha256);
   if (!draft.ok()) return draft.failure();
   return services.store.RecordDecision(draft.value().id, sessions::ApprovalDecision::kReject,
                                        services.reviewer, reason, shown_sha256);
@@ -223,7 +239,7 @@ Result<SendBackOutcome> SendBack(const ReviewServices& services, const std::stri
   if (Blank(feedback)) {
     return Fail(ErrorCode::kInvalidArgument, "sending back needs feedback: say what to change");
   }
-  Result<sessions::DraftRecord> draft = Decidable(services, draft_id);
+  Result<sessions::DraftRecord> draft = Decidable(services, draft_id, shown_sha256);
   if (!draft.ok()) return draft.failure();
   const sessions::DraftRecord& d = draft.value();
   SendBackOutcome outcome;

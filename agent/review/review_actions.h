@@ -90,6 +90,10 @@ std::string RenderReview(const sessions::Store& store, const sessions::DraftReco
 // Failure (kInvalidArgument), nothing recorded:
 //   "no reviewer name: pass --reviewer NAME, or set git's user.name or $USER"
 //   "draft d-x is rejected, not pending review; only a pending draft can be decided on"
+//   "draft d-x was changed outside intern (its document no longer matches its fingerprint); save
+//    an edit of it with `intern review d-x` to take it as it is, or reject it"
+//   "draft d-x changed while it was being reviewed (reviewed <sha12>, now <sha12>); review it
+//    again"
 //   "draft d-x is one-sided (its evidence does not cover both tools comparably); approve it only
 //    with --override \"why it is fair\""   (unless override_reason or the document's
 //    override_comment is non-blank)

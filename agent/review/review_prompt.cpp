@@ -55,7 +55,10 @@ EditEnd Edit(const ReviewServices& services, const ReviewTerminal& t,
       return EditEnd::kDiscarded;
     }
     text = edited.value();
-    if (text == original) {
+    // Unchanged means the same JSON value: an editor may add a newline or re-indent on save.
+    nlohmann::json before = nlohmann::json::parse(original, nullptr, false);
+    nlohmann::json after = nlohmann::json::parse(text, nullptr, false);
+    if (text == original || (!after.is_discarded() && after == before)) {
       t.out << "No change.\n";
       return EditEnd::kDiscarded;
     }
