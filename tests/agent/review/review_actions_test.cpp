@@ -252,3 +252,32 @@ TEST_CASE("the review view shows header, costs, one-sided warning and the Markdo
 
 }  // namespace
 }  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE("the review of a re-run shows what changed since the published version") {
+  testing::Gate gate;
+  sessions::DraftRecord published = gate.Add();
+  REQUIRE(Approve(gate.Services(), published.id, published.sha256, "", "").ok());
+  gate.store.MarkDraftPublished(published.id, "abc1234");
+  Comparison rerun = testing::SampleComparison();
+  rerun.subjects[1].facts[1].value = "2.2B, 500M and 256M";
+  rerun.panel[0].takes[0].score = 70;
+  sessions::DraftRecord d = gate.Add(rerun);
+  std::string view = RenderReview(gate.store, d);
+  CHECK(view.find(fmt::format("\nChanges since the published version (draft {}, published "
+                              "2026-01-01T00:00:00.000Z):\n"
+                              "Facts\n"
+                              "  ~ SmolVLM2 · parameters: \"2.2B\" → \"2.2B, 500M and 256M\"\n"
+                              "Scores\n"
+                              "  Builder · Gemma 3n: 84/100 · ship → 70/100 · ship (-14)\n\n"
+                              "# Gemma 3n vs SmolVLM2\n",
+                              published.id)) != std::string::npos);
+  std::vector<PendingDraft> pending = ListPending(gate.store, gate.clock.Now());
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].flags == std::vector<std::string>{"republish"});
+}
+
+}  // namespace
+}  // namespace intern::agent

@@ -2,6 +2,9 @@
 // (tests/agent/review/pty_process.h), its pager and editor are scripts, and the test types the
 // answers. Every wait has a deadline.
 #include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <catch2/catch.hpp>
 
@@ -152,6 +155,38 @@ TEST_CASE("tty review: k skips and the draft stays pending", "[review][tty]") {
   t.ExpectExit0();
   CHECK(t.Store().ListApprovals(t.id).empty());
   CHECK(t.Store().GetDraft(t.id)->status == sessions::DraftStatus::kPendingReview);
+}
+
+}  // namespace
+}  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE("review ID without a terminal prints the draft inline and reads answers from stdin",
+          "[review]") {
+  intern::testing::TempDir home;
+  std::string id = testing::HomeWithDraft(home.path());
+  intern::testing::WriteFile(home / "answers", "k\n");
+  // `timeout` is the deadline: a review that waited for input would be killed.
+  std::string command = fmt::format(
+      "cd '{0}' && timeout 20 env -i PATH=/usr/bin:/bin HOME='{0}' USER=nobody "
+      "INTERN_HOME='{0}' PAGER='echo [pager]' '{1}' review {2} < answers 2>&1",
+      home.path().string(), INTERN_BINARY, id);
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = ::pclose(pipe);
+  INFO(out);
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(out.rfind("Draft " + id + " · version 1 · pending_review · session s-", 0) == 0);
+  CHECK(out.find("[pager]") == std::string::npos);
+  CHECK(out.find("# Gemma 3n vs SmolVLM2\n") != std::string::npos);
+  CHECK(out.find(std::string(kQuestion) + "Skipped " + id + "; it stays pending review.\n") !=
+        std::string::npos);
 }
 
 }  // namespace
