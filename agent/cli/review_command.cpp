@@ -65,8 +65,7 @@ sessions::Store OpenExisting(const config::Config& cfg) {
   std::filesystem::path path = config::StorePath(cfg);
   if (!std::filesystem::exists(path)) {
     throw Error(fmt::format(
-        "there is no store at {} yet; `intern compare A B` makes the first draft",
-        path.string()));
+        "there is no store at {} yet; `intern compare A B` makes the first draft", path.string()));
   }
   return sessions::Store::Open(path);
 }
@@ -106,8 +105,8 @@ void List(CliContext& ctx, sessions::Store& store, bool json) {
 }
 
 void CheckFlags(const ReviewArgs& args) {
-  int actions = (args.approve ? 1 : 0) + (args.reject.empty() ? 0 : 1) +
-                (args.send_back.empty() ? 0 : 1);
+  int actions =
+      (args.approve ? 1 : 0) + (args.reject.empty() ? 0 : 1) + (args.send_back.empty() ? 0 : 1);
   if (actions > 1) {
     throw UsageError("give one of --approve, --reject and --send-back, not several");
   }
@@ -219,16 +218,15 @@ void Run(CliContext& ctx, const ReviewArgs& args) {
 
   GetEnv env = ProcessEnv();
   const bool tty = ::isatty(STDOUT_FILENO) == 1;
-  ReviewTerminal terminal{
-      std::cin, ctx.out,
-      [&ctx, &env, tty](const std::string& text) {
-        ctx.out.flush();
-        if (!tty || !ShowInPager(text, env)) ctx.out << text;
-      },
-      [&ctx, &env](const std::string& text) {
-        ctx.out.flush();
-        return EditInEditor(text, env);
-      }};
+  ReviewTerminal terminal{std::cin, ctx.out,
+                          [&ctx, &env, tty](const std::string& text) {
+                            ctx.out.flush();
+                            if (!tty || !ShowInPager(text, env)) ctx.out << text;
+                          },
+                          [&ctx, &env](const std::string& text) {
+                            ctx.out.flush();
+                            return EditInEditor(text, env);
+                          }};
   ReviewInteractively(services, terminal, draft.id);
 }
 

@@ -90,9 +90,9 @@ ApprovalState CheckApproval(const sessions::Store& store, const std::string& dra
       });
   if (last_approval == decisions.rend()) {
     state.status = ApprovalStatus::kNeverApproved;
-    state.reason = fmt::format(
-        "draft {} has not been approved; approve it first with `intern review {}`", draft_id,
-        draft_id);
+    state.reason =
+        fmt::format("draft {} has not been approved; approve it first with `intern review {}`",
+                    draft_id, draft_id);
     return state;
   }
   state.approval = *last_approval;

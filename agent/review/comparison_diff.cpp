@@ -77,8 +77,8 @@ ComparisonDiff DiffComparisons(const Comparison& published, const Comparison& cu
     auto before = j >= 0 ? FactsByField(published.subjects[j])
                          : std::vector<std::pair<std::string, FieldValue>>{};
     for (const auto& [key, fv] : after) {
-      auto old = std::find_if(before.begin(), before.end(),
-                              [&](const auto& e) { return e.first == key; });
+      auto old =
+          std::find_if(before.begin(), before.end(), [&](const auto& e) { return e.first == key; });
       if (old == before.end()) {
         diff.facts.push_back({FactChange::Kind::kAdded, now.name, fv.field, "", fv.value});
       } else if (old->second.value != fv.value) {
@@ -87,8 +87,8 @@ ComparisonDiff DiffComparisons(const Comparison& published, const Comparison& cu
       }
     }
     for (const auto& [key, fv] : before) {
-      bool kept = std::any_of(after.begin(), after.end(),
-                              [&](const auto& e) { return e.first == key; });
+      bool kept =
+          std::any_of(after.begin(), after.end(), [&](const auto& e) { return e.first == key; });
       if (!kept) {
         diff.facts.push_back({FactChange::Kind::kRemoved, now.name, fv.field, fv.value, ""});
       }
@@ -142,8 +142,8 @@ std::string RenderDiff(const ComparisonDiff& diff) {
           out += fmt::format("  - {} · {}: \"{}\"\n", f.subject, f.field, f.before);
           break;
         case FactChange::Kind::kChanged:
-          out += fmt::format("  ~ {} · {}: \"{}\" → \"{}\"\n", f.subject, f.field, f.before,
-                             f.after);
+          out +=
+              fmt::format("  ~ {} · {}: \"{}\" → \"{}\"\n", f.subject, f.field, f.before, f.after);
           break;
       }
     }
@@ -151,8 +151,7 @@ std::string RenderDiff(const ComparisonDiff& diff) {
   if (!diff.takes.empty()) {
     out += "Scores\n";
     for (const TakeChange& t : diff.takes) {
-      std::string delta =
-          t.score_delta ? fmt::format(" ({:+d})", *t.score_delta) : std::string();
+      std::string delta = t.score_delta ? fmt::format(" ({:+d})", *t.score_delta) : std::string();
       out += fmt::format("  {} · {}: {} → {}{}{}\n", PersonaTitle(t.persona), t.subject, t.before,
                          t.after, delta, t.verdict_changed ? ", verdict changed" : "");
     }
@@ -171,10 +170,10 @@ std::optional<sessions::DraftRecord> PublishedPredecessor(const sessions::Store&
                                                           const sessions::DraftRecord& draft) {
   Result<Comparison> current = ComparisonFromJson(draft.document);
   if (!current.ok()) return std::nullopt;
-  std::vector<sessions::DraftRecord> published = store.ListDrafts(sessions::DraftStatus::kPublished);
-  std::stable_sort(published.begin(), published.end(), [](const auto& a, const auto& b) {
-    return a.published_at > b.published_at;
-  });
+  std::vector<sessions::DraftRecord> published =
+      store.ListDrafts(sessions::DraftStatus::kPublished);
+  std::stable_sort(published.begin(), published.end(),
+                   [](const auto& a, const auto& b) { return a.published_at > b.published_at; });
   for (const sessions::DraftRecord& p : published) {
     if (p.id == draft.id) continue;
     Result<Comparison> doc = ComparisonFromJson(p.document);

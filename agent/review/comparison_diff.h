@@ -53,8 +53,8 @@ struct VerdictChange {
 };
 
 struct ComparisonDiff {
-  std::vector<FactChange> facts;      // first subject's changes, then the second's; by field
-  std::vector<TakeChange> takes;      // in persona order, then subject order
+  std::vector<FactChange> facts;  // first subject's changes, then the second's; by field
+  std::vector<TakeChange> takes;  // in persona order, then subject order
   std::vector<VerdictChange> verdicts;
   bool empty() const { return facts.empty() && takes.empty() && verdicts.empty(); }
   bool operator==(const ComparisonDiff&) const = default;

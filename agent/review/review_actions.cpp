@@ -51,8 +51,7 @@ std::optional<Failure> Undecidable(const ReviewServices& services,
   return std::nullopt;
 }
 
-Result<sessions::DraftRecord> Decidable(const ReviewServices& services,
-                                        const std::string& draft_id,
+Result<sessions::DraftRecord> Decidable(const ReviewServices& services, const std::string& draft_id,
                                         const std::string& shown_sha256) {
   Result<sessions::DraftRecord> draft = FindDraft(services.store, draft_id);
   if (!draft.ok()) return draft;
@@ -221,8 +220,7 @@ Result<sessions::ApprovalRecord> Approve(const ReviewServices& services,
                                        shown_sha256);
 }
 
-Result<sessions::ApprovalRecord> Reject(const ReviewServices& services,
-                                        const std::string& draft_id,
+Result<sessions::ApprovalRecord> Reject(const ReviewServices& services, const std::string& draft_id,
                                         const std::string& shown_sha256,
                                         const std::string& reason) {
   if (Blank(reason)) {
@@ -248,8 +246,8 @@ Result<SendBackOutcome> SendBack(const ReviewServices& services, const std::stri
   if (!services.revise) return outcome;
   outcome.revised = true;
   outcome.loop = services.revise(d.session_id, ReviewerFeedbackMessage(d.id, d.version, feedback));
-  for (const auto& p : services.store.ListDrafts(sessions::DraftStatus::kPendingReview,
-                                                 d.session_id)) {
+  for (const auto& p :
+       services.store.ListDrafts(sessions::DraftStatus::kPendingReview, d.session_id)) {
     if (p.version > d.version) {
       outcome.new_draft_id = p.id;
       outcome.new_version = p.version;
@@ -259,7 +257,9 @@ Result<SendBackOutcome> SendBack(const ReviewServices& services, const std::stri
   return outcome;
 }
 
-bool EditCheck::ok() const { return document.has_value() && shape_problems.empty() && Storable(problems); }
+bool EditCheck::ok() const {
+  return document.has_value() && shape_problems.empty() && Storable(problems);
+}
 
 EditCheck CheckEdit(sessions::Store& store, const sessions::DraftRecord& draft,
                     const std::string& edited_json) {
@@ -306,8 +306,8 @@ sessions::DraftRecord SaveEdit(sessions::Store& store, const sessions::DraftReco
   if (!check.ok()) throw Error(fmt::format("the edit of draft {} is not valid", draft.id));
   std::optional<sessions::DraftRecord> now = store.GetDraft(draft.id);
   if (!now || ShownSha256(*now) != shown_sha256) {
-    throw Error(fmt::format("draft {} changed while it was being edited; review it again",
-                            draft.id));
+    throw Error(
+        fmt::format("draft {} changed while it was being edited; review it again", draft.id));
   }
   std::vector<std::string> flags;
   if (check.document->flags.one_sided) flags.push_back("one_sided");

@@ -12,6 +12,8 @@
 // failures and races the store detects throw intern::Error.
 // Thread safety: as the store.
 
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -104,16 +106,14 @@ Result<sessions::ApprovalRecord> Approve(const ReviewServices& services,
                                          const std::string& override_reason);
 
 // Rejects with a reason (required: "a rejection needs a reason: say what is wrong").
-Result<sessions::ApprovalRecord> Reject(const ReviewServices& services,
-                                        const std::string& draft_id,
-                                        const std::string& shown_sha256,
-                                        const std::string& reason);
+Result<sessions::ApprovalRecord> Reject(const ReviewServices& services, const std::string& draft_id,
+                                        const std::string& shown_sha256, const std::string& reason);
 
 struct SendBackOutcome {
   sessions::ApprovalRecord decision;
-  bool revised = false;            // the revise seam ran
+  bool revised = false;             // the revise seam ran
   std::optional<LoopOutcome> loop;  // how the revision ended, when it ran
-  std::string new_draft_id;        // the pending revision, "" when none was stored
+  std::string new_draft_id;         // the pending revision, "" when none was stored
   std::int64_t new_version = 0;
 };
 
@@ -124,10 +124,10 @@ Result<SendBackOutcome> SendBack(const ReviewServices& services, const std::stri
                                  const std::string& shown_sha256, const std::string& feedback);
 
 struct EditCheck {
-  std::optional<Comparison> document;         // the edit as it would be stored (fills applied)
-  std::vector<std::string> shape_problems;    // the JSON did not read as a comparison
-  std::vector<ValidationProblem> problems;    // validator errors and flags
-  bool ok() const;                            // readable and no validator error
+  std::optional<Comparison> document;       // the edit as it would be stored (fills applied)
+  std::vector<std::string> shape_problems;  // the JSON did not read as a comparison
+  std::vector<ValidationProblem> problems;  // validator errors and flags
+  bool ok() const;                          // readable and no validator error
 };
 
 // Reads and validates an edited document of `draft` the way submit_draft does (the derived

@@ -40,13 +40,14 @@ sessions::DraftRecord Load(const ReviewServices& services, const std::string& id
 enum class EditEnd { kSaved, kDiscarded, kEndOfInput };
 
 // The edit loop; on kSaved `draft` is the stored new version.
-EditEnd Edit(const ReviewServices& services, const ReviewTerminal& t,
-             sessions::DraftRecord& draft, const std::string& shown_sha) {
+EditEnd Edit(const ReviewServices& services, const ReviewTerminal& t, sessions::DraftRecord& draft,
+             const std::string& shown_sha) {
   std::string text = draft.document;
   // Pretty-print so the operator edits a readable file (the stored form is already indented,
   // but an older or hand-written document may not be).
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, false);
-  if (!parsed.is_discarded()) text = parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  if (!parsed.is_discarded())
+    text = parsed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   const std::string original = text;
   while (true) {
     Result<std::string> edited = t.edit(text);
@@ -120,9 +121,10 @@ void ReportSendBack(const SendBackOutcome& outcome, const std::string& session_i
                     std::ostream& out) {
   out << fmt::format("Sent {} back to session {}.\n", outcome.decision.draft_id, session_id);
   if (!outcome.revised) {
-    out << fmt::format("Nobody revised it yet; `intern sessions resume {}` lets the agent "
-                       "revise it.\n",
-                       session_id);
+    out << fmt::format(
+        "Nobody revised it yet; `intern sessions resume {}` lets the agent "
+        "revise it.\n",
+        session_id);
     return;
   }
   if (!outcome.new_draft_id.empty()) {
@@ -141,9 +143,10 @@ ReviewEnd ReviewInteractively(const ReviewServices& services, const ReviewTermin
                               const std::string& draft_id) {
   sessions::DraftRecord draft = Load(services, draft_id);
   if (draft.status != sessions::DraftStatus::kPendingReview) {
-    throw Error(fmt::format("draft {} is {}, not pending review; `intern review` lists the "
-                            "drafts waiting for review",
-                            draft.id, sessions::DraftStatusName(draft.status)));
+    throw Error(
+        fmt::format("draft {} is {}, not pending review; `intern review` lists the "
+                    "drafts waiting for review",
+                    draft.id, sessions::DraftStatusName(draft.status)));
   }
   std::string shown_sha = ShownSha256(draft);
   t.show(RenderReview(services.store, draft));

@@ -10,9 +10,9 @@
 namespace intern::agent {
 
 struct ReviewerSources {
-  std::string flag;                              // --reviewer, "" when not given
+  std::string flag;                               // --reviewer, "" when not given
   std::optional<std::string> git_user_name = {};  // nullopt when git has none
-  std::string env_user;                          // $USER, "" when unset
+  std::string env_user;                           // $USER, "" when unset
 };
 
 // The first non-blank of flag, git user.name, $USER, trimmed; "" when all are blank. Pure.

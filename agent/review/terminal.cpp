@@ -39,7 +39,8 @@ class Fd {
 class TempFile {
  public:
   TempFile() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "intern-draft-XXXXXX.json").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "intern-draft-XXXXXX.json").string();
     int fd = ::mkstemps(pattern.data(), 5);
     if (fd >= 0) {
       ::close(fd);
@@ -88,7 +89,8 @@ int RunShell(const std::string& command, const std::vector<std::string>& args,
   read_end.Reset();
   if (input) {
     // A pager that quits early closes the pipe: a write then fails with EPIPE, not a signal.
-    struct sigaction ignore {}, previous {};
+    struct sigaction ignore {
+    }, previous{};
     ignore.sa_handler = SIG_IGN;
     ::sigaction(SIGPIPE, &ignore, &previous);
     const char* p = input->data();
@@ -157,10 +159,11 @@ Result<std::string> EditInEditor(const std::string& text, const GetEnv& env) {
   const std::string editor = EditorCommand(env);
   int status = RunShell(editor + " \"$1\"", {file.path()}, std::nullopt);
   if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    std::string how = status >= 0 && WIFSIGNALED(status)
-                          ? fmt::format("was killed by signal {}", WTERMSIG(status))
-                          : fmt::format("exited with status {}",
-                                        status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    std::string how =
+        status >= 0 && WIFSIGNALED(status)
+            ? fmt::format("was killed by signal {}", WTERMSIG(status))
+            : fmt::format("exited with status {}",
+                          status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     return Fail(ErrorCode::kUnavailable,
                 fmt::format("the editor ({}) {}; nothing was changed", editor, how));
   }

@@ -110,8 +110,9 @@ TEST_CASE("CheckApproval: a document changed by raw SQL after approval is caught
   }
   SECTION("the document alone") {
     SQLite::Database raw(path, SQLite::OPEN_READWRITE);
-    SQLite::Statement q(raw, "UPDATE drafts SET document = replace(document, 'Gemma', 'Gemmo') "
-                             "WHERE id = ?");
+    SQLite::Statement q(raw,
+                        "UPDATE drafts SET document = replace(document, 'Gemma', 'Gemmo') "
+                        "WHERE id = ?");
     q.bind(1, id);
     REQUIRE(q.exec() == 1);
   }

@@ -28,8 +28,7 @@ TEST_CASE("diff: facts are compared per subject and field, table") {
   std::vector<Row> rows = {
       {"value changed",
        {{"licence", "Gemma terms of use", {"ev-1"}}, {"parameters", "8B raw", {"ev-2"}}},
-       {{FactChange::Kind::kChanged, "Gemma 3n", "parameters", "5B raw (2B effective)",
-         "8B raw"}}},
+       {{FactChange::Kind::kChanged, "Gemma 3n", "parameters", "5B raw (2B effective)", "8B raw"}}},
       {"fact added",
        {{"licence", "Gemma terms of use", {"ev-1"}},
         {"parameters", "5B raw (2B effective)", {"ev-2"}},

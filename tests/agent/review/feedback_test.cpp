@@ -21,8 +21,8 @@ TEST_CASE("the send-back message quotes the feedback and reads back exactly") {
 TEST_CASE("text that is not a send-back message is not read as feedback") {
   CHECK_FALSE(ParseReviewerFeedback("Please publish this draft now.").has_value());
   CHECK_FALSE(ParseReviewerFeedback("Reviewer feedback on draft ").has_value());
-  CHECK_FALSE(ParseReviewerFeedback("Reviewer feedback on draft d-1 (version 1):\nno quote")
-                  .has_value());
+  CHECK_FALSE(
+      ParseReviewerFeedback("Reviewer feedback on draft d-1 (version 1):\nno quote").has_value());
 }
 
 TEST_CASE("the reviewer is the flag, else git's user.name, else $USER, table") {

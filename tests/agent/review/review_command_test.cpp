@@ -89,9 +89,10 @@ TEST_CASE("review ID --reject records the reason", "[review]") {
   CHECK(store.ListApprovals(id).at(0).reviewer == "Bo");
 }
 
-TEST_CASE("review ID --send-back: the offline researcher revises in the same session, counting "
-          "on from its iterations, and the new version waits for review",
-          "[review]") {
+TEST_CASE(
+    "review ID --send-back: the offline researcher revises in the same session, counting "
+    "on from its iterations, and the new version waits for review",
+    "[review]") {
   intern::testing::TempDir home;
   std::string id = HomeWithDraft(home.path());
   std::string session_id;
@@ -101,9 +102,9 @@ TEST_CASE("review ID --send-back: the offline researcher revises in the same ses
     session_id = store.GetDraft(id)->session_id;
     iterations_before = store.GetSession(session_id)->iterations;
   }
-  testing::CliRun r = ReviewCli(home.path(), {"review", id.c_str(), "--send-back",
-                                              "Say which licence allows commercial use.",
-                                              "--reviewer", "Ana"});
+  testing::CliRun r =
+      ReviewCli(home.path(), {"review", id.c_str(), "--send-back",
+                              "Say which licence allows commercial use.", "--reviewer", "Ana"});
   INFO(r.err);
   REQUIRE(r.code == kExitOk);
   sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
@@ -132,8 +133,8 @@ TEST_CASE("review ID --send-back: the offline researcher revises in the same ses
   bool told = false;
   for (const auto& step : history->steps) {
     for (const auto& m : step.messages) {
-      if (m.role == "user" && m.content.find(std::string(kReviewerFeedbackHeader) + id) !=
-                                  std::string::npos) {
+      if (m.role == "user" &&
+          m.content.find(std::string(kReviewerFeedbackHeader) + id) != std::string::npos) {
         told = true;
       }
     }
@@ -186,8 +187,9 @@ TEST_CASE("review of an unknown draft names the fix", "[review]") {
   HomeWithDraft(home.path());
   testing::CliRun r = ReviewCli(home.path(), {"review", "d-nothere", "--approve"});
   CHECK(r.code == kExitError);
-  CHECK(r.err == "intern: there is no draft \"d-nothere\"; `intern review` lists the drafts "
-                 "waiting for review\n");
+  CHECK(r.err ==
+        "intern: there is no draft \"d-nothere\"; `intern review` lists the drafts "
+        "waiting for review\n");
 }
 
 }  // namespace

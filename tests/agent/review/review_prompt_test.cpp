@@ -61,8 +61,7 @@ TEST_CASE("prompt: a one-sided draft asks for the override; blank cancels back t
         fmt::format("{0}{1}{0}{1}Comment (optional) > Approved {2} as ana (content {3}).\n"
                     "One-sided override: only one vendor publishes numbers\n",
                     kQuestion, ask, d.id, d.sha256.substr(0, 12)));
-  CHECK(gate.store.ListApprovals(d.id)[0].comment ==
-        "Override: only one vendor publishes numbers");
+  CHECK(gate.store.ListApprovals(d.id)[0].comment == "Override: only one vendor publishes numbers");
   CHECK(CheckApproval(gate.store, d.id).approved());
 }
 
@@ -205,8 +204,7 @@ TEST_CASE("prompt: approval runs the auto-publish seam and shows what it says") 
     };
     Script s("a\n\n");
     CHECK(ReviewInteractively(services, s.Terminal(), d.id) == ReviewEnd::kApproved);
-    CHECK(s.out.str().find("Not published: the site repository is locked\n") !=
-          std::string::npos);
+    CHECK(s.out.str().find("Not published: the site repository is locked\n") != std::string::npos);
     CHECK(CheckApproval(gate.store, d.id).approved());
   }
 }

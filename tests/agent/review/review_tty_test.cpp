@@ -4,9 +4,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <cstdio>
-
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 #include "agent/comparison_json.h"
 #include "sessions/store.h"
@@ -117,10 +116,10 @@ TEST_CASE("tty review: e with an invalid edit shows the problems; discard keeps 
   std::string before = t.Store().GetDraft(t.id)->document;
   t.ExpectShown();
   t.intern->Send("e\n");
-  REQUIRE(t.intern->Expect(
-      "The edit was not saved; it has these problems:\n"
-      "- panel[0].takes[0].score 250 is out of range: give a score from 0 to 100\n"
-      "[e]dit again or [d]iscard > "));
+  REQUIRE(
+      t.intern->Expect("The edit was not saved; it has these problems:\n"
+                       "- panel[0].takes[0].score 250 is out of range: give a score from 0 to 100\n"
+                       "[e]dit again or [d]iscard > "));
   t.intern->Send("d\n");
   REQUIRE(t.intern->Expect("Discarded the edit; the draft is unchanged.\n"));
   REQUIRE(t.intern->Expect(kQuestion));
