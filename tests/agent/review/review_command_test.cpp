@@ -194,3 +194,41 @@ TEST_CASE("review of an unknown draft names the fix", "[review]") {
 
 }  // namespace
 }  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE(
+    "send-back within the same cap: a session already at its cap stops without a new "
+    "draft, exit 3",
+    "[review]") {
+  intern::testing::TempDir home;
+  testing::CliRun made =
+      ReviewCli(home.path(), {"compare", "Gemma 3n", "SmolVLM2", "--max-iterations", "2"});
+  INFO(made.err);
+  REQUIRE(made.code == kExitOk);
+  std::string id;
+  std::string session_id;
+  {
+    sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+    sessions::DraftRecord d = store.ListDrafts(sessions::DraftStatus::kPendingReview).at(0);
+    id = d.id;
+    session_id = d.session_id;
+    REQUIRE(store.GetSession(session_id)->iterations == 2);
+  }
+  testing::CliRun r = ReviewCli(
+      home.path(), {"review", id.c_str(), "--send-back", "more detail", "--reviewer", "Ana"});
+  CHECK(r.code == kExitStopped);
+  CHECK(r.out.rfind(
+            fmt::format("Sent {} back to session {}.\nThe session stopped (capped", id, session_id),
+            0) == 0);
+  CHECK(r.out.find(fmt::format(") without a new draft; {} stays sent back.\n", id)) !=
+        std::string::npos);
+  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+  CHECK(store.GetSession(session_id)->iterations == 2);
+  CHECK(store.GetDraft(id)->status == sessions::DraftStatus::kSentBack);
+  CHECK(store.ListDrafts(sessions::DraftStatus::kPendingReview).empty());
+}
+
+}  // namespace
+}  // namespace intern::agent
