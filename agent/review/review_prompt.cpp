@@ -121,10 +121,7 @@ void ReportSendBack(const SendBackOutcome& outcome, const std::string& session_i
                     std::ostream& out) {
   out << fmt::format("Sent {} back to session {}.\n", outcome.decision.draft_id, session_id);
   if (!outcome.revised) {
-    out << fmt::format(
-        "Nobody revised it yet; `intern sessions resume {}` lets the agent "
-        "revise it.\n",
-        session_id);
+    out << "Nothing here runs the agent, so nobody revised it; it stays sent back.\n";
     return;
   }
   if (!outcome.new_draft_id.empty()) {
@@ -132,11 +129,18 @@ void ReportSendBack(const SendBackOutcome& outcome, const std::string& session_i
                        outcome.new_draft_id, outcome.new_version, outcome.new_draft_id);
     return;
   }
-  std::string how = outcome.loop ? sessions::SessionStatusName(outcome.loop->status) : "unknown";
-  std::string why = outcome.loop && !outcome.loop->sentence.empty() ? ": " + outcome.loop->sentence
-                                                                    : std::string();
-  out << fmt::format("The session stopped ({}{}) without a new draft; {} stays sent back.\n", how,
-                     why, outcome.decision.draft_id);
+  // The loop's own sentence is written for `intern compare` ("the draft below ..."); here the
+  // status says enough.
+  const sessions::SessionStatus status =
+      outcome.loop ? outcome.loop->status : sessions::SessionStatus::kFailed;
+  const bool resumable =
+      status == sessions::SessionStatus::kInterrupted || status == sessions::SessionStatus::kFailed;
+  out << fmt::format(
+      "The revision stopped ({}) before a new draft; {} stays sent back. {}\n",
+      sessions::SessionStatusName(status), outcome.decision.draft_id,
+      resumable ? fmt::format("`intern sessions resume {}` continues the revision.", session_id)
+                : std::string("The session keeps its cap and budget: reject the "
+                              "draft or start a new comparison."));
 }
 
 ReviewEnd ReviewInteractively(const ReviewServices& services, const ReviewTerminal& t,

@@ -48,7 +48,7 @@ void ReportApproval(const ReviewServices& services, const sessions::ApprovalReco
 
 // "Sent d-x back to session s-y." then the revision's outcome:
 // "Revised: draft d-z (version 2) is pending review." or
-// "The session stopped (capped: ...) without a new draft; d-x stays sent back."
+// "The revision stopped (capped) before a new draft; d-x stays sent back. ..."
 void ReportSendBack(const SendBackOutcome& outcome, const std::string& session_id,
                     std::ostream& out);
 

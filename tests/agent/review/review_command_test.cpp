@@ -219,11 +219,10 @@ TEST_CASE(
   testing::CliRun r = ReviewCli(
       home.path(), {"review", id.c_str(), "--send-back", "more detail", "--reviewer", "Ana"});
   CHECK(r.code == kExitStopped);
-  CHECK(r.out.rfind(
-            fmt::format("Sent {} back to session {}.\nThe session stopped (capped", id, session_id),
-            0) == 0);
-  CHECK(r.out.find(fmt::format(") without a new draft; {} stays sent back.\n", id)) !=
-        std::string::npos);
+  CHECK(r.out == fmt::format("Sent {} back to session {}.\nThe revision stopped (capped) before "
+                             "a new draft; {} stays sent back. The session keeps its cap and "
+                             "budget: reject the draft or start a new comparison.\n",
+                             id, session_id, id));
   sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
   CHECK(store.GetSession(session_id)->iterations == 2);
   CHECK(store.GetDraft(id)->status == sessions::DraftStatus::kSentBack);

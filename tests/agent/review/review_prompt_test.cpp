@@ -165,8 +165,9 @@ TEST_CASE("prompt: a revision that stops without a draft says so") {
   };
   Script s("s\nmore\n");
   CHECK(ReviewInteractively(services, s.Terminal(), d.id) == ReviewEnd::kSentBack);
-  CHECK(s.out.str().find(fmt::format("The session stopped (capped: Capped at 300 iterations.) "
-                                     "without a new draft; {} stays sent back.\n",
+  CHECK(s.out.str().find(fmt::format("The revision stopped (capped) before a new draft; {} stays "
+                                     "sent back. The session keeps its cap and budget: reject the "
+                                     "draft or start a new comparison.\n",
                                      d.id)) != std::string::npos);
 }
 
@@ -218,6 +219,24 @@ TEST_CASE("prompt: a draft that is not pending is not reviewed") {
                     fmt::format("draft {} is rejected, not pending review; `intern review` lists "
                                 "the drafts waiting for review",
                                 d.id));
+}
+
+}  // namespace
+}  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE("an interrupted revision points at sessions resume") {
+  SendBackOutcome o;
+  o.decision.draft_id = "d-1";
+  o.revised = true;
+  o.loop = LoopOutcome{sessions::SessionStatus::kInterrupted, "", 3, {}, 0};
+  std::ostringstream out;
+  ReportSendBack(o, "s-9", out);
+  CHECK(out.str() ==
+        "Sent d-1 back to session s-9.\nThe revision stopped (interrupted) before a new draft; d-1 "
+        "stays sent back. `intern sessions resume s-9` continues the revision.\n");
 }
 
 }  // namespace
