@@ -59,7 +59,10 @@ EditEnd Edit(const ReviewServices& services, const ReviewTerminal& t, sessions::
     // Unchanged means the same JSON value: an editor may add a newline or re-indent on save.
     nlohmann::json before = nlohmann::json::parse(original, nullptr, false);
     nlohmann::json after = nlohmann::json::parse(text, nullptr, false);
-    if (text == original || (!after.is_discarded() && after == before)) {
+    // A document changed outside intern no longer matches its stored fingerprint: saving it
+    // unchanged is how the operator takes it as it is, so that is not "no change".
+    const bool consistent = draft.sha256 == ShownSha256(draft);
+    if (consistent && (text == original || (!after.is_discarded() && after == before))) {
       t.out << "No change.\n";
       return EditEnd::kDiscarded;
     }
@@ -146,7 +149,12 @@ void ReportSendBack(const SendBackOutcome& outcome, const std::string& session_i
 ReviewEnd ReviewInteractively(const ReviewServices& services, const ReviewTerminal& t,
                               const std::string& draft_id) {
   sessions::DraftRecord draft = Load(services, draft_id);
-  if (draft.status != sessions::DraftStatus::kPendingReview) {
+  // An approved draft whose approval no longer holds (changed since, by an edit or outside
+  // intern) is shown too, so the operator can edit it back into review.
+  ApprovalState approval = CheckApproval(services.store, draft.id);
+  const bool void_approval =
+      draft.status == sessions::DraftStatus::kApproved && !approval.approved();
+  if (draft.status != sessions::DraftStatus::kPendingReview && !void_approval) {
     throw Error(
         fmt::format("draft {} is {}, not pending review; `intern review` lists the "
                     "drafts waiting for review",
@@ -154,12 +162,29 @@ ReviewEnd ReviewInteractively(const ReviewServices& services, const ReviewTermin
   }
   std::string shown_sha = ShownSha256(draft);
   t.show(RenderReview(services.store, draft));
+  if (void_approval) {
+    t.out << fmt::format(
+        "The approval of {} no longer holds: {}. Edit it (e) to put it back in "
+        "review.\n",
+        draft.id, approval.reason);
+  }
   while (true) {
     std::optional<std::string> answer =
         Ask(t, "[a]pprove  [r]eject  [e]dit  [s]end back  s[k]ip > ");
     if (!answer || *answer == "k") {
-      t.out << fmt::format("Skipped {}; it stays pending review.\n", draft.id);
+      t.out << fmt::format("Skipped {}; it stays {}.\n", draft.id,
+                           draft.status == sessions::DraftStatus::kPendingReview
+                               ? "pending review"
+                               : sessions::DraftStatusName(draft.status));
       return ReviewEnd::kSkipped;
+    }
+    const bool decision = *answer == "a" || *answer == "r" || *answer == "s";
+    if (decision && draft.status != sessions::DraftStatus::kPendingReview) {
+      t.out << fmt::format(
+          "Not done: draft {} is {}, not pending review; only an edit (e) puts "
+          "it back in review.\n",
+          draft.id, sessions::DraftStatusName(draft.status));
+      continue;
     }
     if (*answer == "a") {
       std::string override_reason;

@@ -14,6 +14,9 @@
 //   s  asks for feedback (blank cancels); records the send-back and runs the revision; reports
 //      the new pending version, or how the session stopped without one.
 //   k  leaves the draft pending.
+// An approved draft whose approval no longer holds (CheckApproval: changed since approval, e.g.
+// its document was rewritten outside intern) is shown as well, with the reason; only an edit
+// helps it (saving it, even unchanged when its fingerprint is stale, puts it back to pending).
 // End of input at any question counts as skip: nothing is decided by accident.
 // Refusals (Failure from review_actions) are printed as "Not done: <sentence>" and the question
 // is asked again. intern::Error from the store propagates.

@@ -1,11 +1,15 @@
 #include "agent/review/review_prompt.h"
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
 #include <catch2/catch.hpp>
 #include <sstream>
 
 #include "agent/review/approval_check.h"
 #include "sessions/sha256.h"
 #include "tests/agent/review/review_gate_fixture.h"
+#include "tests/config/temp_dir.h"
 
 namespace intern::agent {
 namespace {
@@ -237,6 +241,56 @@ TEST_CASE("an interrupted revision points at sessions resume") {
   CHECK(out.str() ==
         "Sent d-1 back to session s-9.\nThe revision stopped (interrupted) before a new draft; d-1 "
         "stays sent back. `intern sessions resume s-9` continues the revision.\n");
+}
+
+}  // namespace
+}  // namespace intern::agent
+
+namespace intern::agent {
+namespace {
+
+TEST_CASE(
+    "prompt: an approved draft rewritten by raw SQL shows why its approval is void, and "
+    "saving it as it is puts it back in review") {
+  intern::testing::TempDir dir;
+  const std::filesystem::path path = dir.path() / "intern.db";
+  std::string id;
+  {
+    Gate gate(path);
+    sessions::DraftRecord d = gate.Add();
+    REQUIRE(Approve(gate.Services(), d.id, d.sha256, "", "").ok());
+    id = d.id;
+  }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement q(raw,
+                        "UPDATE drafts SET document = replace(document, 'Which small', "
+                        "'Which sneaky')");
+    REQUIRE(q.exec() == 1);
+  }
+  sessions::Store store = sessions::Store::Open(path);
+  ReviewServices services{store, "ana", nullptr, nullptr};
+  sessions::DraftRecord tampered = *store.GetDraft(id);
+  const std::string reason = CheckApproval(store, id).reason;
+  REQUIRE(CheckApproval(store, id).status == ApprovalStatus::kChangedSinceApproval);
+  Script s("a\ne\na\nchecked the new wording\n");
+  s.edits = {nlohmann::json::parse(tampered.document).dump(2) + "\n"};
+  ReviewEnd end = ReviewInteractively(services, s.Terminal(), id);
+  const std::string out = s.out.str();
+  INFO(out);
+  CHECK(end == ReviewEnd::kApproved);
+  CHECK(out.find(fmt::format("The approval of {} no longer holds: {}. Edit it (e) to put it back "
+                             "in review.\n",
+                             id, reason)) != std::string::npos);
+  CHECK(out.find(fmt::format("Not done: draft {} is approved, not pending review; only an edit "
+                             "(e) puts it back in review.\n",
+                             id)) != std::string::npos);
+  CHECK(out.find("Saved the edit of " + id) != std::string::npos);
+  sessions::DraftRecord now = *store.GetDraft(id);
+  CHECK(now.document.find("Which sneaky") != std::string::npos);
+  ApprovalState state = CheckApproval(store, id);
+  CHECK(state.approved());
+  CHECK(state.approval->comment == "checked the new wording");
 }
 
 }  // namespace
