@@ -23,6 +23,7 @@
 
 #include "agent/approval.h"
 #include "agent/cli/cli.h"
+#include "agent/compare_panel.h"
 #include "agent/compare_workflow.h"
 #include "agent/models.h"
 #include "agent/progress.h"
@@ -121,7 +122,15 @@ void CheckFlags(const ReviewArgs& args) {
   }
 }
 
-// Runs the draft's session again with the reviewer's feedback.
+std::int64_t LatestVersion(const sessions::Store& store, const std::string& session_id) {
+  std::vector<sessions::DraftRecord> drafts = store.ListDrafts(std::nullopt, session_id);
+  std::int64_t version = 0;
+  for (const auto& d : drafts) version = std::max(version, d.version);
+  return version;
+}
+
+// Runs the draft's session again with the reviewer's feedback, then (for a language model) the
+// panel phase on the revised draft.
 LoopOutcome Revise(CliContext& ctx, const config::Config& cfg, sessions::Store& store,
                    const std::string& session_id, const std::string& message) {
   tools::ToolRegistry registry;
@@ -151,7 +160,30 @@ LoopOutcome Revise(CliContext& ctx, const config::Config& cfg, sessions::Store& 
                           approval,
                           *progress,
                           &interrupt.level()};
-  return ReviseSession(services, session_id, message, LoopDefaultsFrom(cfg));
+  LoopOptions defaults = LoopDefaultsFrom(cfg);
+  const std::int64_t last_version = LatestVersion(store, session_id);
+  LoopOutcome outcome = ReviseSession(services, session_id, message, defaults);
+  // As `intern compare` does: with a language model, the personas judge the revised draft
+  // independently from the ledger (the offline researcher's rubric already did).
+  std::optional<sessions::Session> session = store.GetSession(session_id);
+  if (outcome.status != sessions::SessionStatus::kDone || !session ||
+      session->provider == kOfflineProvider) {
+    return outcome;
+  }
+  std::vector<sessions::DraftRecord> drafts =
+      store.ListDrafts(sessions::DraftStatus::kPendingReview, session_id);
+  if (drafts.empty() || drafts.front().version <= last_version) return outcome;
+  std::unique_ptr<LlmProvider> llm = ctx.provider_factory(cfg, session->provider, session->model);
+  if (!llm) return outcome;
+  PanelPhaseOutcome panel = RunPanelPhase(*llm, store, cfg, models, SystemClock::Instance(),
+                                          session_id, drafts.front().id, session->provider,
+                                          session->model, defaults.max_iterations, progress.get());
+  for (const std::string& note : panel.notes) ctx.err << note << "\n";
+  if (std::optional<sessions::Session> after = store.GetSession(session_id)) {
+    outcome.iterations = after->iterations;
+    outcome.cost_usd = after->cost_usd;
+  }
+  return outcome;
 }
 
 void Run(CliContext& ctx, const ReviewArgs& args) {
