@@ -79,9 +79,27 @@ int RunShell(const std::string& command, const std::vector<std::string>& args,
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // As system() does: while the pager or editor has the terminal, Ctrl-C (which the terminal
+  // sends to the whole process group; less uses it to stop a search) must not kill intern.
+  struct sigaction ignore_signal {
+  }, old_int{}, old_quit{};
+  ignore_signal.sa_handler = SIG_IGN;
+  ::sigaction(SIGINT, &ignore_signal, &old_int);
+  ::sigaction(SIGQUIT, &ignore_signal, &old_quit);
+  struct Restore {
+    struct sigaction* old_int;
+    struct sigaction* old_quit;
+    ~Restore() {
+      ::sigaction(SIGINT, old_int, nullptr);
+      ::sigaction(SIGQUIT, old_quit, nullptr);
+    }
+  } restore{&old_int, &old_quit};
   pid_t pid = ::fork();
   if (pid < 0) return -1;
   if (pid == 0) {
+    // What intern had (exec turns a handler into the default, and keeps "ignored").
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGQUIT, &old_quit, nullptr);
     if (input) ::dup2(read_end.get(), STDIN_FILENO);
     ::execv("/bin/sh", argv.data());
     ::_exit(127);
