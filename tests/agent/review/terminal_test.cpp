@@ -1,7 +1,10 @@
 #include "agent/review/terminal.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
+
+#include "tests/config/temp_dir.h"
 
 namespace intern::agent {
 namespace {
@@ -24,9 +27,17 @@ TEST_CASE("the pager is $PAGER, then less -R; the editor $VISUAL, $EDITOR, then 
 }
 
 TEST_CASE("the editor edits a temporary file that is read back and removed") {
-  Result<std::string> edited = EditInEditor("{\"a\": 1}\n", EnvOf({{"EDITOR", "sed -i 's/1/2/'"}}));
+  intern::testing::TempDir dir;
+  const std::string record = (dir.path() / "path").string();
+  // The "editor" edits the file it is given and notes that file's path.
+  const std::string editor =
+      "edit() { sed -i 's/1/2/' \"$1\" && printf %s \"$1\" > '" + record + "'; }; edit";
+  Result<std::string> edited = EditInEditor("{\"a\": 1}\n", EnvOf({{"EDITOR", editor}}));
   REQUIRE(edited.ok());
   CHECK(edited.value() == "{\"a\": 2}\n");
+  const std::string path = intern::testing::ReadFile(record);
+  CHECK(path.rfind(std::filesystem::temp_directory_path().string() + "/intern-draft-", 0) == 0);
+  CHECK_FALSE(std::filesystem::exists(path));
 }
 
 TEST_CASE("an editor that fails changes nothing and says how it ended") {
