@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/loop_state.h"
 #include "config/error.h"
 
 namespace intern::agent {
@@ -129,6 +130,27 @@ LoopOutcome ResumeSession(const RunnerServices& services, const std::string& ses
   if (options.provider_name.empty()) options.provider_name = session->provider;
   if (options.model.empty()) options.model = session->model;
   return RunWith(services, options, session_id);
+}
+
+LoopOutcome ReviseSession(const RunnerServices& services, const std::string& session_id,
+                          const std::string& feedback_message, const LoopOptions& defaults) {
+  auto session = services.store.GetSession(session_id);
+  if (!session) {
+    throw Error(fmt::format(
+        "there is no session {} in the store; `intern sessions list` shows the sessions",
+        session_id));
+  }
+  LoopState state = LoopStateFromJson(session->loop_state);
+  // A guard the loop had queued still applies; the feedback goes first.
+  state.pending_guard = state.pending_guard.empty()
+                            ? feedback_message
+                            : feedback_message + "\n\n" + state.pending_guard;
+  sessions::SessionUpdate reopen;
+  reopen.status = sessions::SessionStatus::kRunning;
+  reopen.loop_state = LoopStateToJson(state);
+  reopen.last_error = "";
+  services.store.UpdateSession(session_id, reopen);
+  return ResumeSession(services, session_id, defaults);
 }
 
 }  // namespace intern::agent

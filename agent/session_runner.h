@@ -57,4 +57,14 @@ StartedSession StartSession(const RunnerServices& services, const LoopOptions& o
 LoopOutcome ResumeSession(const RunnerServices& services, const std::string& session_id,
                           const LoopOptions& defaults);
 
+// Continues session `session_id` after a reviewer sent its draft back (DESIGN §7):
+// `feedback_message` is sent as a user message before the next model call (through the loop
+// state's pending_guard, the loop's slot for "say this before the next call", cleared once the
+// step commits), the session is reopened (status running) even when it was done, and the loop
+// runs as ResumeSession does: same cap, budgets, settings and iteration count (nothing resets,
+// so a revision can stop at the cap or budget without a new draft). Throws as ResumeSession,
+// except that a done session is not refused.
+LoopOutcome ReviseSession(const RunnerServices& services, const std::string& session_id,
+                          const std::string& feedback_message, const LoopOptions& defaults);
+
 }  // namespace intern::agent

@@ -290,7 +290,10 @@ void Store::MarkDraftPublished(const std::string& id, const std::string& commit)
     latest.bind(1, id);
     bool approved_as_is = draft->status == DraftStatus::kApproved && latest.executeStep() &&
                           latest.getColumn(0).getString() == "approve" &&
-                          latest.getColumn(1).getString() == draft->sha256;
+                          latest.getColumn(1).getString() == draft->sha256 &&
+                          // Recomputed: a write behind the store's back changes the document
+                          // without its sha256 column.
+                          Sha256Hex(draft->document) == draft->sha256;
     if (!approved_as_is) {
       throw Error(
           fmt::format("draft {} cannot be published: it has no approval of its current "

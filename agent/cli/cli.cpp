@@ -15,6 +15,10 @@ const std::vector<CommandSpec>& Commands() {
   static const std::vector<CommandSpec> kCommands = {
       {"compare", "Research two AI tools and leave a side-by-side comparison draft for review",
        AttachCompareCommand},
+      {"review",
+       "Review pending drafts: approve, reject, edit, or send back with feedback (the gate "
+       "before publishing)",
+       AttachReviewCommand},
       {"publish", "Publish an approved comparison to the site repository (--push to its remote)",
        AttachPublishCommand},
       {"drafts", "List drafts waiting for review, or show one (list | show ID)",

@@ -101,6 +101,8 @@ void AttachSweepCommand(CLI::App& cmd, CliContext& ctx);
 void AttachJobsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDaemonCommand(CLI::App& cmd, CliContext& ctx);
 void AttachPublishCommand(CLI::App& cmd, CliContext& ctx);
+// `intern review [ID]` (agent/cli/review_command.cpp).
+void AttachReviewCommand(CLI::App& cmd, CliContext& ctx);
 // `sessions resume ID` (agent/cli/sessions_resume.cpp), attached by AttachSessionsCommand.
 void AttachSessionsResume(CLI::App& sessions_cmd, CliContext& ctx);
 

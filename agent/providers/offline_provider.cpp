@@ -10,6 +10,7 @@
 #include "agent/comparison_json.h"
 #include "agent/offline_rubric.h"
 #include "agent/resolve.h"
+#include "agent/review/feedback.h"
 
 namespace intern::agent {
 namespace {
@@ -253,6 +254,17 @@ Result<Response> OfflineProvider::Complete(const LlmRequest& request,
       for (const auto& r : store_.ListEvidence(first->session_id)) {
         records.push_back(ToToolRecord(r));
       }
+    }
+  }
+  // A send-back (agent/review/feedback.h): a fixed plan cannot rewrite its text, so the revision
+  // is the draft rebuilt from the ledger as it stands now, and says so with the feedback quoted.
+  for (const auto& m : request.messages) {
+    if (m.role != Role::kUser) continue;
+    if (auto feedback = ParseReviewerFeedback(m.Text())) {
+      notes.push_back(fmt::format(
+          "Reviewer feedback on draft {}: \"{}\". The offline researcher cannot rewrite its "
+          "text; this version was rebuilt from the evidence ledger as it stands now.",
+          feedback->draft_id, feedback->feedback));
     }
   }
   const auto today = std::chrono::floor<std::chrono::days>(clock_.Now());

@@ -11,6 +11,9 @@
 //   any later turn, or a turn
 //   forced to submit_draft    → submit_draft built from the session's ledger (OfflineComparison).
 //   tools off (re-plan, summary) or submit_draft already rejected → a short text answer.
+//   a reviewer's send-back (agent/review/feedback.h) in the conversation → submit_draft again,
+//                               rebuilt from the ledger, with a note quoting the feedback and
+//                               saying the offline researcher cannot rewrite its text.
 //
 // The subjects are read from the task message's line "Catalog ids: <id-a>, <id-b>" (the compare
 // workflow writes it) and looked up in the catalog given at construction; the ledger is found

@@ -2,16 +2,16 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "agent/comparison_json.h"
+#include "agent/review/approval_check.h"
 #include "sessions/sha256.h"
 #include "sessions/store.h"
 
 namespace intern::agent::publish {
 namespace {
 
-// The states of agent/review/approval_check.h's ApprovalStatus, in the same order.
+// Where the draft stands, by the review gate's own check (one definition of "approved as
+// stored now" for both halves of DESIGN §7); the sentences below stay publishing's.
 enum class Gate { kApproved, kNoSuchDraft, kNeverApproved, kChangedSinceApproval, kOneSided };
 
 struct GateState {
@@ -19,66 +19,17 @@ struct GateState {
   std::optional<sessions::ApprovalRecord> approval;  // the latest approval, current or not
 };
 
-// True when an approval comment carries a non-blank "Override: REASON" line (the form
-// `intern review --override` records a one-sided draft's reason in).
-bool HasOverrideLine(const std::string& comment) {
-  size_t start = 0;
-  while (start < comment.size()) {
-    size_t end = std::min(comment.find('\n', start), comment.size());
-    std::string_view line(comment.data() + start, end - start);
-    constexpr std::string_view kPrefix = "Override:";
-    if (line.substr(0, kPrefix.size()) == kPrefix &&
-        line.find_first_not_of(" \t\r", kPrefix.size()) != std::string_view::npos)
-      return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-bool Blank(const std::string& text) {
-  return text.find_first_not_of(" \t\r\n") == std::string::npos;
-}
-
-// Where the draft stands. This is the one function to replace with the review module's
-// CheckApproval (mapping its ApprovalStatus one to one) once both are merged; the sentences
-// below stay publishing's.
 GateState Classify(const sessions::Store& store, const std::string& draft_id) {
+  ApprovalState checked = CheckApproval(store, draft_id);
   GateState state;
-  std::optional<sessions::DraftRecord> draft = store.GetDraft(draft_id);
-  if (!draft) return state;
-  std::vector<sessions::ApprovalRecord> decisions = store.ListApprovals(draft_id);
-  auto approval =
-      std::find_if(decisions.rbegin(), decisions.rend(), [](const sessions::ApprovalRecord& a) {
-        return a.decision == sessions::ApprovalDecision::kApprove;
-      });
-  if (approval == decisions.rend()) {
-    state.gate = Gate::kNeverApproved;
-    return state;
+  state.approval = checked.approval;
+  switch (checked.status) {
+    case ApprovalStatus::kApproved: state.gate = Gate::kApproved; break;
+    case ApprovalStatus::kNoSuchDraft: state.gate = Gate::kNoSuchDraft; break;
+    case ApprovalStatus::kNeverApproved: state.gate = Gate::kNeverApproved; break;
+    case ApprovalStatus::kChangedSinceApproval: state.gate = Gate::kChangedSinceApproval; break;
+    case ApprovalStatus::kOneSidedWithoutOverride: state.gate = Gate::kOneSided; break;
   }
-  state.approval = *approval;
-  // Recomputed, never read from the sha256 column: a write behind the store's back changes the
-  // document without it.
-  const std::string current = sessions::Sha256Hex(draft->document);
-  bool still_current = decisions.back().id == approval->id && approval->sha256 == current &&
-                       draft->sha256 == current &&
-                       (draft->status == sessions::DraftStatus::kApproved ||
-                        draft->status == sessions::DraftStatus::kPublished);
-  if (!still_current) {
-    state.gate = Gate::kChangedSinceApproval;
-    return state;
-  }
-  bool one_sided =
-      std::find(draft->flags.begin(), draft->flags.end(), "one_sided") != draft->flags.end();
-  std::string document_override;
-  if (Result<Comparison> doc = ComparisonFromJson(draft->document); doc.ok()) {
-    one_sided = one_sided || doc.value().flags.one_sided;
-    document_override = doc.value().override_comment;
-  }
-  if (one_sided && Blank(document_override) && !HasOverrideLine(approval->comment)) {
-    state.gate = Gate::kOneSided;
-    return state;
-  }
-  state.gate = Gate::kApproved;
   return state;
 }
 

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "config/clock.h"
 #include "sessions/sha256.h"
 #include "sessions/store.h"
@@ -88,6 +90,32 @@ TEST_CASE("an edit after approval voids it, and publishing needs an approval of 
   CHECK(published.published_commit == "abc123");
   CHECK_THROWS_WITH(store.UpdateDraftDocument(d.id, "{}", {}),
                     fmt::format("draft {} is published and can no longer be edited", d.id));
+}
+
+TEST_CASE("publishing is refused when the document was changed behind the store's back") {
+  testing::TempDir dir;
+  std::filesystem::path path = dir.path() / "intern.db";
+  std::string id;
+  {
+    Store store = Store::Open(path);
+    store.CreateSession(MakeSession("s-1"));
+    DraftRecord d = store.CreateDraft(Draft("s-1", R"({"v":1})"));
+    store.RecordDecision(d.id, ApprovalDecision::kApprove, "ada", "", d.sha256);
+    id = d.id;
+  }
+  {
+    SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement q(raw, "UPDATE drafts SET document = ? WHERE id = ?");
+    q.bind(1, R"({"v":"tampered"})");
+    q.bind(2, id);
+    REQUIRE(q.exec() == 1);
+  }
+  Store store = Store::Open(path);
+  CHECK_THROWS_WITH(store.MarkDraftPublished(id, "abc123"),
+                    fmt::format("draft {} cannot be published: it has no approval of its current "
+                                "content (see `intern review {}`)",
+                                id, id));
+  CHECK(store.GetDraft(id)->status == DraftStatus::kApproved);
 }
 
 TEST_CASE("reject and send back move the draft and a decided draft takes no second decision") {
