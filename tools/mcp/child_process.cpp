@@ -119,7 +119,7 @@ Status ChildProcess::WriteAll(std::string_view bytes) {
     if (n < 0) {
       if (errno == EINTR) continue;
       return Fail(ErrorCode::kConnection,
-                  fmt::format("writing to the server's stdin: {}", std::strerror(errno)));
+                  fmt::format("stopped reading its stdin ({})", std::strerror(errno)));
     }
     bytes.remove_prefix(static_cast<size_t>(n));
   }

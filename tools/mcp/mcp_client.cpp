@@ -145,11 +145,12 @@ Status McpClient::StartConnection() {
   std::shared_ptr<McpTransport> transport = options_.make_transport();
   McpTransportEvents events;
   events.on_message = [this, generation](const json& m) { return OnMessage(generation, m); };
-  events.on_fault = [this, generation](const Failure& f, bool fatal) {
-    OnFault(generation, f, fatal);
+  McpTransport* raw = transport.get();
+  events.on_fault = [this, generation, raw](const Failure& f, bool fatal) {
+    OnFault(generation, f, fatal, raw);
   };
-  events.on_closed = [this, generation](const std::string& reason) {
-    MarkBroken(generation, reason, ErrorCode::kConnection);
+  events.on_closed = [this, generation, raw](const std::string& reason) {
+    MarkBroken(generation, reason, ErrorCode::kConnection, raw);
   };
   auto broken = [&](const std::string& sentence, ErrorCode code) {
     std::lock_guard lock(mu_);
@@ -198,7 +199,7 @@ Status McpClient::StartConnection() {
   Notify(transport, "notifications/initialized", nullptr);
   if (Status s = ListTools(transport); !s) return broken(s.message(), s.code());
   std::lock_guard lock(mu_);
-  if (generation_ != generation || state_ == McpServerState::kBroken)
+  if (generation_ != generation || dead_generation_ == generation)
     return Fail(ErrorCode::kConnection, detail_);
   state_ = McpServerState::kReady;
   detail_.clear();
@@ -329,8 +330,11 @@ Result<json> McpClient::RequestOn(const std::shared_ptr<McpTransport>& transport
   auto deadline = std::chrono::steady_clock::now() + timeout;
   if (Status sent = transport->Send(message, {timeout, cancel}); !sent) {
     forget();
-    if (sent.code() == ErrorCode::kConnection || sent.code() == ErrorCode::kProtocol)
-      MarkBroken(generation, sent.message(), sent.code());
+    if (sent.code() == ErrorCode::kConnection || sent.code() == ErrorCode::kProtocol) {
+      MarkBroken(generation, sent.message(), sent.code(), transport.get());
+      std::lock_guard lock(mu_);
+      return Fail(sent.code(), detail_);  // the first reason the connection died for
+    }
     if (sent.code() == ErrorCode::kTimeout || sent.code() == ErrorCode::kCancelled)
       Notify(transport, "notifications/cancelled",
              {{"requestId", id},
@@ -343,6 +347,11 @@ Result<json> McpClient::RequestOn(const std::shared_ptr<McpTransport>& transport
   {
     std::unique_lock lock(mu_);
     while (!slot->response && !slot->failure) {
+      if (dead_generation_ == generation) {
+        // The connection died before this request was registered: nobody will answer it.
+        slot->failure = Fail(ErrorCode::kConnection, detail_);
+        break;
+      }
       if (cancel != nullptr && cancel->load()) {
         end = End::kCancelled;
         break;
@@ -375,7 +384,7 @@ Result<json> McpClient::RequestOn(const std::shared_ptr<McpTransport>& transport
         MarkBroken(generation,
                    fmt::format("stopped answering (no answer to {} within {}, nor to a ping)",
                                method, Seconds(timeout)),
-                   ErrorCode::kTimeout);
+                   ErrorCode::kTimeout, transport.get());
         sentence += " It does not answer pings either and will be restarted.";
       }
     }
@@ -434,9 +443,10 @@ std::optional<json> McpClient::OnMessage(std::uint64_t generation, const json& m
   return std::nullopt;
 }
 
-void McpClient::OnFault(std::uint64_t generation, const Failure& failure, bool fatal) {
+void McpClient::OnFault(std::uint64_t generation, const Failure& failure, bool fatal,
+                        McpTransport* transport) {
   if (fatal) {
-    MarkBroken(generation, failure.message, failure.code);
+    MarkBroken(generation, failure.message, failure.code, transport);
     return;
   }
   std::lock_guard lock(mu_);
@@ -447,18 +457,14 @@ void McpClient::OnFault(std::uint64_t generation, const Failure& failure, bool f
   cv_.notify_all();
 }
 
-void McpClient::MarkBroken(std::uint64_t generation, const std::string& reason, ErrorCode code) {
-  std::shared_ptr<McpTransport> transport;
-  {
-    std::lock_guard lock(mu_);
-    if (generation != generation_) return;
-    transport = transport_;
-  }
+void McpClient::MarkBroken(std::uint64_t generation, const std::string& reason, ErrorCode code,
+                           McpTransport* transport) {
   std::string tail = transport ? LastLines(transport->LogTail(), 3) : "";
   std::lock_guard lock(mu_);
-  if (generation != generation_) return;
+  if (generation != generation_ || dead_generation_ == generation) return;  // first reason wins
   std::string sentence = Sentence(reason + (tail.empty() ? "" : " (its stderr ends: " + tail + ")"));
   if (!sentence.ends_with(".")) sentence += ".";
+  dead_generation_ = generation;
   if (state_ != McpServerState::kDisabled) {
     state_ = McpServerState::kBroken;
     detail_ = sentence;

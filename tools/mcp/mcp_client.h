@@ -142,8 +142,13 @@ class McpClient {
   void Notify(const std::shared_ptr<McpTransport>& transport, const std::string& method,
               nlohmann::json params);
   std::optional<nlohmann::json> OnMessage(std::uint64_t generation, const nlohmann::json& message);
-  void OnFault(std::uint64_t generation, const Failure& failure, bool fatal);
-  void MarkBroken(std::uint64_t generation, const std::string& reason, ErrorCode code);
+  void OnFault(std::uint64_t generation, const Failure& failure, bool fatal,
+               McpTransport* transport);
+  // `transport` (may be null) only lends its stderr tail to the sentence. Handlers on a reader
+  // thread pass their own transport raw: it outlives its reader thread, and holding a shared_ptr
+  // there could make that thread destroy (and join) itself.
+  void MarkBroken(std::uint64_t generation, const std::string& reason, ErrorCode code,
+                  McpTransport* transport);
   std::string Sentence(const std::string& rest) const;
 
   McpClientOptions options_;
@@ -153,6 +158,7 @@ class McpClient {
   std::condition_variable cv_;
   std::shared_ptr<McpTransport> transport_;
   std::uint64_t generation_ = 0;
+  std::uint64_t dead_generation_ = 0;  // the connection that was reported gone (0: none)
   McpServerState state_ = McpServerState::kNotStarted;
   std::string detail_;
   int restarts_ = 0;
