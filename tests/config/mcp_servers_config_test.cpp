@@ -124,7 +124,7 @@ TEST_CASE("mistakes in [[mcp.servers]] are named with file, line and key", "[mcp
   }
 }
 
-TEST_CASE("-c cannot set [[mcp.servers]] and says where servers belong", "[mcp]") {
+TEST_CASE("a -c flag cannot set [[mcp.servers]] and says where servers belong", "[mcp]") {
   Files f;
   f.options.flag_overrides = {"mcp.servers.name=x"};
   CHECK(f.LoadError() == "-c cannot set [[mcp.servers]]; describe the server in a config file "

@@ -23,14 +23,22 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
+// One connected client shared by the read-only tests: starting the server costs most of a
+// second, and these tests only read from it.
 std::shared_ptr<McpClient> EverythingOverStdio() {
+  static std::shared_ptr<McpClient> shared;
+  if (shared && shared->state() == McpServerState::kReady) return shared;
   StdioTransportOptions stdio = testing::StdioOptions({testing::EverythingServer(), "stdio"});
   McpClientOptions options;
   options.server_name = "everything";
   options.make_transport = [stdio] { return std::make_unique<StdioTransport>(stdio); };
   options.startup_timeout = 20'000ms;
   options.call_timeout = 20'000ms;
-  return std::make_shared<McpClient>(std::move(options));
+  shared = std::make_shared<McpClient>(std::move(options));
+  Status connected = shared->Connect();
+  INFO((connected.ok() ? std::string() : connected.message()));
+  REQUIRE(connected.ok());
+  return shared;
 }
 
 const McpToolInfo* FindTool(const std::vector<McpToolInfo>& tools, const std::string& name) {
@@ -42,7 +50,6 @@ const McpToolInfo* FindTool(const std::vector<McpToolInfo>& tools, const std::st
 TEST_CASE("the reference MCP server over stdio lists echo and get-sum with their schemas",
           "[mcp][mcp_everything]") {
   auto client = EverythingOverStdio();
-  REQUIRE(client->Connect().ok());
   CHECK(client->protocol_version() == "2025-11-25");
   CHECK(client->server_info() == "mcp-servers/everything 2.0.0");
   std::vector<McpToolInfo> tools = client->Tools();
@@ -66,7 +73,6 @@ TEST_CASE("the reference MCP server over stdio lists echo and get-sum with their
 TEST_CASE("the reference MCP server over stdio echoes and adds, and the result is evidence",
           "[mcp][mcp_everything]") {
   auto client = EverythingOverStdio();
-  REQUIRE(client->Connect().ok());
   Result<McpCallOutcome> echoed = client->CallTool("echo", {{"message", "hello MCP"}});
   REQUIRE(echoed.ok());
   CHECK(echoed->text == "Echo: hello MCP");
@@ -90,7 +96,6 @@ TEST_CASE("the reference MCP server over stdio echoes and adds, and the result i
 TEST_CASE("the reference MCP server lists its resources and reads a text one",
           "[mcp][mcp_everything]") {
   auto client = EverythingOverStdio();
-  REQUIRE(client->Connect().ok());
   REQUIRE(client->offers_resources());
   Result<std::vector<McpResourceInfo>> listed = client->ListResources();
   REQUIRE(listed.ok());
