@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,10 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(const ChildSpec& spec)
     return Fail(ErrorCode::kIo, fmt::format("creating a socket pair: {}", std::strerror(errno)));
   g.fds[0] = sv[0];
   g.fds[1] = sv[1];
+  // A server that stops reading its stdin must not block a writer for ever once the socket
+  // buffer is full: the write fails after this long instead.
+  timeval send_timeout{10, 0};
+  ::setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   for (int i : {2, 4}) {
     int p[2];
     if (::pipe2(p, O_CLOEXEC) != 0)
@@ -118,6 +123,8 @@ Status ChildProcess::WriteAll(std::string_view bytes) {
     ssize_t n = ::send(stdin_fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return Fail(ErrorCode::kConnection, "stopped reading its stdin (no progress for 10 s)");
       return Fail(ErrorCode::kConnection,
                   fmt::format("stopped reading its stdin ({})", std::strerror(errno)));
     }

@@ -49,7 +49,8 @@ class ChildProcess {
   int stdout_fd() const { return stdout_fd_; }
   int stderr_fd() const { return stderr_fd_; }
 
-  // Writes all of `bytes` to the child's stdin. Fails kConnection when the child has closed it.
+  // Writes all of `bytes` to the child's stdin. Fails kConnection when the child has closed it
+  // or has not read any of it for 10 seconds.
   Status WriteAll(std::string_view bytes);
 
   // SIGKILL to the process group; the child is reaped by TryWait or the destructor.
