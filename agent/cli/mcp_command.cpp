@@ -74,6 +74,13 @@ void RunList(CliContext& ctx, bool as_json) {
                   {"protocol_version", server.client ? server.client->protocol_version() : ""},
                   {"server", server.client ? server.client->server_info() : ""},
                   {"tools", json::array()}};
+    if (server.client && server.client->offers_resources()) {
+      entry["resources"] = json::array();
+      if (auto listed = server.client->ListResources(); listed)
+        for (const tools::McpResourceInfo& r : *listed)
+          entry["resources"].push_back(
+              {{"uri", r.uri}, {"name", r.name}, {"mime_type", r.mime_type}});
+    }
     if (server.client)
       for (const tools::McpToolInfo& tool : server.client->Tools())
         entry["tools"].push_back({{"name", server.config.name + "." + tool.name},
@@ -96,7 +103,8 @@ void RunList(CliContext& ctx, bool as_json) {
   for (const json& entry : out) {
     std::string detail = entry["detail"].get<std::string>();
     if (entry["status"] == "ready")
-      detail = fmt::format("{} tools; {}, protocol {}", entry["tools"].size(),
+      detail = fmt::format("{} tools, {} resources; {}, protocol {}", entry["tools"].size(),
+                           entry.contains("resources") ? entry["resources"].size() : 0,
                            entry["server"].get<std::string>(),
                            entry["protocol_version"].get<std::string>());
     ctx.out << fmt::format("{:<16} {:<9} {:<9} {}\n", entry["name"].get<std::string>(),

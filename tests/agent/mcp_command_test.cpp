@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "agent/cli/cli.h"
+#include "agent/toolbox.h"
+#include "sessions/store.h"
 #include "tests/config/temp_dir.h"
 #include "tests/tools/mcp/mcp_test_support.h"
 
@@ -47,6 +49,8 @@ TEST_CASE("intern mcp list --json shows each server's state and tools with appro
   CHECK(listed[0]["name"] == "fake");
   CHECK(listed[0]["status"] == "ready");
   CHECK(listed[0]["server"] == "fake 1.0");
+  CHECK(listed[0]["resources"] ==
+        json::parse(R"([{"uri": "fake://notes", "name": "notes", "mime_type": "text/plain"}])"));
   CHECK(listed[0]["tools"][0]["name"] == "fake.echo");
   CHECK(listed[0]["tools"][0]["approval"] == "read");
   CHECK(listed[0]["tools"][1]["name"] == "fake.crash");
@@ -80,6 +84,31 @@ TEST_CASE("intern mcp call fails with one sentence for a server, tool or argumen
                            "got the integer 5") != std::string::npos);
   CHECK(cli.Run({"mcp", "call", "fake", "error"}) == 1);
   CHECK(cli.out.str() == "fake.error reported an error: the widget is broken\n");
+}
+
+TEST_CASE("the agent's toolbox offers the configured MCP servers' tools with their approval",
+          "[mcp]") {
+  config::Config cfg;
+  cfg.home = "/nonexistent-intern-home";
+  config::McpServerConfig server;
+  server.name = "fake";
+  server.transport = "stdio";
+  server.command = testing::NodeBinary();
+  server.args = {testing::FakeMcpServer()};
+  server.allow = {"echo"};
+  server.deny = {"crash"};
+  cfg.mcp.servers.push_back(server);
+  sessions::Store store = sessions::Store::OpenInMemory();
+  ToolboxOptions options;
+  options.docs_index_path = ":memory:";
+  Toolbox toolbox(cfg, store, options);
+  const tools::ToolRegistry& registry = toolbox.registry();
+  REQUIRE(registry.Find("fake.echo") != nullptr);
+  CHECK(registry.Find("fake.echo")->approval_class() == tools::ApprovalClass::kRead);
+  REQUIRE(registry.Find("fake.hang") != nullptr);
+  CHECK(registry.Find("fake.hang")->approval_class() == tools::ApprovalClass::kAsk);
+  CHECK(registry.Find("fake.crash") == nullptr);
+  CHECK(registry.Find("doc_search") != nullptr);  // the research tools are still there
 }
 
 }  // namespace
