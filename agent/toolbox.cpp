@@ -122,7 +122,7 @@ Toolbox::Toolbox(const config::Config& cfg, sessions::Store& store, ToolboxOptio
   registry_.Register(std::make_unique<tools::ReadEvidenceTool>(
       static_cast<size_t>(cfg.tools.max_result_chars)));
   // Tools of the configured MCP servers ("server.tool"); none when no server is configured.
-  tools::AddMcpTools(cfg, *http_, registry_);
+  tools::AddMcpTools(cfg, *http_, registry_, docs_.get());
 }
 
 Toolbox::~Toolbox() = default;

@@ -151,6 +151,7 @@ struct McpServerConfig {
   std::vector<std::string> allow;  // tool names that run without asking
   std::vector<std::string> deny;   // tool names never offered to the model
   std::chrono::milliseconds timeout{60'000};  // per tools/call and resources/read
+  bool index_resources = false;  // put its text resources into the document index (doc_search)
   std::string origin;              // "FILE:LINE" of the entry, for messages
 };
 

@@ -30,9 +30,9 @@ namespace {
 // tables (ReadMcpServers, beside WalkTable; its struct is in config.h).
 constexpr std::array<std::string_view, 1> kStructuredSections{"mcp.servers"};
 
-constexpr std::array<std::string_view, 13> kMcpServerKeys{
-    "name",    "transport", "command",  "args",  "env",  "cwd",    "url",
-    "headers", "enabled",   "approval", "allow", "deny", "timeout"};
+constexpr std::array<std::string_view, 14> kMcpServerKeys{
+    "name",    "transport", "command",  "args",  "env",  "cwd",     "url",
+    "headers", "enabled",   "approval", "allow", "deny", "timeout", "index_resources"};
 
 std::string_view Lookup(const LoadOptions& options, std::string_view name) {
   auto it = options.env.find(name);
@@ -351,12 +351,16 @@ class Merger {
     if (!cwd.empty()) server.cwd = ExpandPath(cwd, base_, HomeDir(options_));
     read_string("url", server.url);
     read_map("headers", server.headers);
-    if (const toml::node* n = table.get("enabled")) {
+    auto read_bool = [&](std::string_view key, bool& out) {
+      const toml::node* n = table.get(key);
+      if (n == nullptr) return;
       if (n->is_boolean())
-        server.enabled = n->as_boolean()->get();
+        out = n->as_boolean()->get();
       else
-        Find(*n, fmt::format("\"mcp.servers.enabled\" must be a boolean, not {}", TomlTypeName(*n)));
-    }
+        Find(*n, fmt::format("\"{}\" must be a boolean, not {}", key_path(key), TomlTypeName(*n)));
+    };
+    read_bool("enabled", server.enabled);
+    read_bool("index_resources", server.index_resources);
     read_string("approval", server.approval);
     read_list("allow", server.allow);
     read_list("deny", server.deny);

@@ -29,6 +29,7 @@ constexpr std::string_view kMcpServersExample = R"(
 # allow = ["echo"]           # tools that run without asking
 # deny = ["delete-all"]      # tools never offered to the model
 # timeout = "60s"            # per tool call and resource read
+# index_resources = false    # put its text resources into the document index (doc_search)
 )";
 
 // Appends `text` as comment lines of at most kWidth columns.

@@ -40,7 +40,8 @@ TEST_CASE("[[mcp.servers]] entries are read in file order with their defaults an
             "[[mcp.servers]]\nname = \"search\"\ncommand = \"node\"\nargs = [\"s.js\", \"stdio\"]\n"
             "env = { TOKEN = \"abc\" }\nallow = [\"query\"]\ntimeout = \"90s\"\n\n"
             "[[mcp.servers]]\nname = \"wiki\"\nurl = \"https://wiki.example/mcp\"\n"
-            "headers = { Authorization = \"Bearer t\" }\napproval = \"read\"\nenabled = false\n");
+            "headers = { Authorization = \"Bearer t\" }\napproval = \"read\"\nenabled = false\n"
+            "index_resources = true\n");
   Config cfg = Load(f.options);
   CHECK(cfg.mcp.max_restarts == 5);
   CHECK(cfg.mcp.max_message_kb == 4096);
@@ -60,6 +61,8 @@ TEST_CASE("[[mcp.servers]] entries are read in file order with their defaults an
   CHECK(wiki.headers.at("Authorization") == "Bearer t");
   CHECK(wiki.approval == "read");
   CHECK_FALSE(wiki.enabled);
+  CHECK(wiki.index_resources);
+  CHECK_FALSE(search.index_resources);
   CHECK(wiki.timeout == std::chrono::seconds(60));
 }
 

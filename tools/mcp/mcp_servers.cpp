@@ -4,6 +4,7 @@
 #include <future>
 
 #include "tools/mcp/http_transport.h"
+#include "tools/mcp/mcp_resource_index.h"
 #include "tools/mcp/mcp_tool.h"
 #include "tools/mcp/stdio_transport.h"
 
@@ -79,11 +80,17 @@ void RegisterMcpTools(const McpServers& servers, ToolRegistry& registry) {
   }
 }
 
-void AddMcpTools(const config::Config& cfg, HttpClient& http, ToolRegistry& registry) {
+void AddMcpTools(const config::Config& cfg, HttpClient& http, ToolRegistry& registry,
+                 DocIndex* docs) {
   if (cfg.mcp.servers.empty()) return;
   McpServers servers(cfg, http);
   servers.ConnectAll();
   RegisterMcpTools(servers, registry);
+  if (docs == nullptr) return;
+  for (const McpServer& server : servers.servers())
+    if (server.config.index_resources && server.client &&
+        server.client->state() == McpServerState::kReady && server.client->offers_resources())
+      (void)IndexMcpResources(*server.client, *docs);  // best effort: unreadable ones are skipped
 }
 
 }  // namespace intern::tools

@@ -24,6 +24,8 @@
 
 namespace intern::tools {
 
+class DocIndex;
+
 struct McpServer {
   config::McpServerConfig config;
   std::shared_ptr<McpClient> client;  // null for a server disabled in the config
@@ -56,7 +58,9 @@ std::optional<ApprovalClass> McpToolApproval(const config::McpServerConfig& serv
 void RegisterMcpTools(const McpServers& servers, ToolRegistry& registry);
 
 // Builds, connects and registers the servers of `cfg` in one go (Toolbox); does nothing when no
-// server is configured.
-void AddMcpTools(const config::Config& cfg, HttpClient& http, ToolRegistry& registry);
+// server is configured. With `docs`, the text resources of servers configured with
+// index_resources go into that document index.
+void AddMcpTools(const config::Config& cfg, HttpClient& http, ToolRegistry& registry,
+                 DocIndex* docs = nullptr);
 
 }  // namespace intern::tools

@@ -5,7 +5,9 @@
 
 #include "tests/support/memory_ledger.h"
 #include "tests/tools/mcp/mcp_test_support.h"
+#include "tools/docs/doc_index.h"
 #include "tools/mcp/mcp_client.h"
+#include "tools/mcp/mcp_resource_index.h"
 #include "tools/mcp/mcp_tool.h"
 
 namespace intern::tools {
@@ -217,6 +219,22 @@ TEST_CASE("the fake server's resources are listed and read", "[mcp]") {
   REQUIRE(read.ok());
   REQUIRE(read->size() == 1);
   CHECK((*read)[0].text == "the notes");
+}
+
+TEST_CASE("a server's text resources are indexed for doc_search under their own URIs", "[mcp]") {
+  FakeClock clock;
+  auto client = FakeClient(clock);
+  REQUIRE(client->Connect().ok());
+  DocIndex index(":memory:");
+  McpIndexReport report = IndexMcpResources(*client, index);
+  CHECK(report.indexed == 1);
+  CHECK(report.skipped == 0);
+  CHECK(report.problem.empty());
+  Result<std::vector<DocHit>> hits = index.Search("notes");
+  REQUIRE(hits.ok());
+  REQUIRE(hits->size() == 1);
+  CHECK((*hits)[0].uri == "fake://notes");
+  CHECK((*hits)[0].text == "the notes");
 }
 
 }  // namespace
