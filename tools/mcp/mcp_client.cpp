@@ -126,8 +126,7 @@ std::string McpClient::LogTail() const {
 
 Status McpClient::Connect() {
   std::lock_guard connect(connect_mu_);
-  Status s = StartConnection();
-  return s;
+  return StartConnection();
 }
 
 Status McpClient::StartConnection() {
