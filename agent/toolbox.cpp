@@ -8,6 +8,7 @@
 #include "tools/github/github_lookup_tool.h"
 #include "tools/github/store_http_cache.h"
 #include "tools/hub/hub_lookup_tool.h"
+#include "tools/mcp/mcp_servers.h"
 #include "tools/read_evidence_tool.h"
 #include "tools/repo/repo_inspect_tool.h"
 #include "tools/web/fetch_page_tool.h"
@@ -120,6 +121,8 @@ Toolbox::Toolbox(const config::Config& cfg, sessions::Store& store, ToolboxOptio
       *sandbox_, BenchPolicy(cfg, options.is_tty), options.asker, BenchDefaultsFor(cfg)));
   registry_.Register(std::make_unique<tools::ReadEvidenceTool>(
       static_cast<size_t>(cfg.tools.max_result_chars)));
+  // Tools of the configured MCP servers ("server.tool"); none when no server is configured.
+  tools::AddMcpTools(cfg, *http_, registry_, docs_.get());
 }
 
 Toolbox::~Toolbox() = default;

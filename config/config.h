@@ -133,9 +133,37 @@ struct SweepConfig {
   double budget_usd = 10.0;  // 0: no limit
 };
 
-// Extension point: sections whose shape is not "one key, one value" (the coming
-// `[[mcp.servers]]` array of tables) get their own struct here and their own reader in
-// loader.cpp (see kStructuredSections there); everything else belongs in the registry.
+// One `[[mcp.servers]]` entry: an MCP server whose tools the agent may call (DESIGN §5). Read by
+// its own code in loader.cpp (an array of tables does not fit the one-key-one-value registry).
+// A later layer's entry with the same name replaces an earlier one whole.
+struct McpServerConfig {
+  std::string name;                // [A-Za-z0-9_-]+, unique; tools are named "<name>.<tool>"
+  std::string transport;           // "stdio" | "http"; empty in the file: stdio with a command,
+                                   // http with a url
+  std::string command;             // stdio: the program (searched in PATH when it has no '/')
+  std::vector<std::string> args;   // stdio: its arguments
+  std::map<std::string, std::string> env;  // stdio: added to (or replacing in) intern's environment
+  std::filesystem::path cwd;       // stdio: working directory; empty: intern's
+  std::string url;                 // http: the MCP endpoint (http:// or https://)
+  std::map<std::string, std::string> headers;  // http: sent with every request (secrets allowed)
+  bool enabled = true;
+  // Approval class of the server's tools: "ask" (the operator is asked before each call),
+  // "read" (runs freely: only when the operator vouches for the server), "deny" (only the tools
+  // in `allow` are offered).
+  std::string approval = "ask";
+  std::vector<std::string> allow;  // tool names that run without asking
+  std::vector<std::string> deny;   // tool names never offered to the model
+  std::chrono::milliseconds timeout{60'000};  // per tools/call and resources/read
+  bool index_resources = false;  // put its text resources into the document index (doc_search)
+  std::string origin;              // "FILE:LINE" of the entry, for messages
+};
+
+struct McpConfig {
+  int max_message_kb = 4096;  // a larger JSON-RPC message fails its call
+  int max_restarts = 3;       // per server and session; then the server is disabled
+  std::chrono::milliseconds startup_timeout{30'000};  // spawn/connect + initialize + tools/list
+  std::vector<McpServerConfig> servers;  // from [[mcp.servers]], in file order
+};
 
 struct Config {
   std::filesystem::path home;         // after Load: absolute, never empty
@@ -151,6 +179,7 @@ struct Config {
   SandboxConfig sandbox;
   PublishConfig publish;
   SweepConfig sweep;
+  McpConfig mcp;
 
   // Where each key's value came from: "default", "/etc/intern/config.toml:12",
   // "env OPENAI_BASE_URL", "flag -c". Keys are dotted registry paths ("agent.max_iterations").

@@ -26,10 +26,13 @@ namespace intern::config {
 namespace fs = std::filesystem;
 namespace {
 
-// Sections read by their own code rather than the registry. Empty for now: `[[mcp.servers]]`
-// (an array of tables) will be the first; its reader goes beside WalkTable and its struct in
-// config.h.
-constexpr std::array<std::string_view, 0> kStructuredSections{};
+// Sections read by their own code rather than the registry: `[[mcp.servers]]` is an array of
+// tables (ReadMcpServers, beside WalkTable; its struct is in config.h).
+constexpr std::array<std::string_view, 1> kStructuredSections{"mcp.servers"};
+
+constexpr std::array<std::string_view, 14> kMcpServerKeys{
+    "name",    "transport", "command",  "args",  "env",  "cwd",     "url",
+    "headers", "enabled",   "approval", "allow", "deny", "timeout", "index_resources"};
 
 std::string_view Lookup(const LoadOptions& options, std::string_view name) {
   auto it = options.env.find(name);
@@ -125,6 +128,7 @@ class Merger {
     base_ = path.parent_path();
     findings_.clear();
     pending_.clear();
+    pending_servers_.clear();
     WalkTable(root, "");
     if (!findings_.empty()) {
       auto first = std::min_element(findings_.begin(), findings_.end(), [](auto& a, auto& b) {
@@ -134,6 +138,14 @@ class Merger {
     }
     for (Pending& p : pending_)
       Set(*p.spec, std::move(p.value), fmt::format("{}:{}", file_, p.line));
+    for (McpServerConfig& server : pending_servers_) {
+      auto& servers = config_.mcp.servers;
+      auto same = std::ranges::find(servers, server.name, &McpServerConfig::name);
+      if (same != servers.end())
+        *same = std::move(server);
+      else
+        servers.push_back(std::move(server));
+    }
   }
 
   void ApplyEnv() {
@@ -161,6 +173,11 @@ class Merger {
       key.erase(0, key.find_first_not_of(" \t"));
       key.erase(key.find_last_not_of(" \t") + 1);
       const KeySpec* spec = FindKey(key);
+      if (key.starts_with("mcp.servers")) {
+        throw UsageError(
+            "-c cannot set [[mcp.servers]]; describe the server in a config file (see `intern "
+            "config path`)");
+      }
       if (!spec && IsSection(key)) {
         throw UsageError(fmt::format("-c: \"{}\" is a section; name one of its keys, like \"{}\"",
                                      key, FirstKeyIn(key)));
@@ -236,11 +253,178 @@ class Merger {
                fmt::format("\"{}\" must be a table of keys, not {}", path, TomlTypeName(node)));
         }
       } else if (std::ranges::find(kStructuredSections, path) != kStructuredSections.end()) {
-        // Read by its own code (none yet).
+        ReadMcpServers(node);
       } else {
         Find(node, UnknownKey(path, node.is_table()));
       }
     }
+  }
+
+  // `[[mcp.servers]]`: every entry is checked whole; findings name the entry's key as
+  // "mcp.servers.KEY" so the file:line prefix points at the offending line.
+  void ReadMcpServers(const toml::node& node) {
+    const toml::array* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      Find(node, fmt::format("\"mcp.servers\" must be an array of tables ([[mcp.servers]]), not {}",
+                             TomlTypeName(node)));
+      return;
+    }
+    std::vector<std::string> names;
+    for (const toml::node& item : *array) {
+      std::optional<McpServerConfig> server = ReadMcpServer(*item.as_table());
+      if (!server) continue;
+      if (std::ranges::find(names, server->name) != names.end()) {
+        Find(item, fmt::format("two [[mcp.servers]] entries are named \"{}\"", server->name));
+        continue;
+      }
+      names.push_back(server->name);
+      pending_servers_.push_back(std::move(*server));
+    }
+  }
+
+  std::optional<McpServerConfig> ReadMcpServer(const toml::table& table) {
+    McpServerConfig server;
+    server.origin = fmt::format("{}:{}", file_, table.source().begin.line);
+    std::size_t before = findings_.size();
+    auto key_path = [](std::string_view key) { return fmt::format("mcp.servers.{}", key); };
+    auto read_string = [&](std::string_view key, std::string& out) {
+      const toml::node* n = table.get(key);
+      if (n == nullptr) return;
+      if (n->is_string())
+        out = n->as_string()->get();
+      else
+        Find(*n, fmt::format("\"{}\" must be a string, not {}", key_path(key), TomlTypeName(*n)));
+    };
+    auto read_list = [&](std::string_view key, std::vector<std::string>& out) {
+      const toml::node* n = table.get(key);
+      if (n == nullptr) return;
+      const toml::array* items = n->as_array();
+      bool ok = items != nullptr;
+      for (std::size_t i = 0; ok && i < items->size(); ++i) ok = (*items)[i].is_string();
+      if (!ok) {
+        Find(*n, fmt::format("\"{}\" must be an array of strings, not {}", key_path(key),
+                             items ? "an array containing other values" : TomlTypeName(*n)));
+        return;
+      }
+      for (const toml::node& item : *items) out.push_back(item.as_string()->get());
+    };
+    auto read_map = [&](std::string_view key, std::map<std::string, std::string>& out) {
+      const toml::node* n = table.get(key);
+      if (n == nullptr) return;
+      const toml::table* entries = n->as_table();
+      bool ok = entries != nullptr;
+      if (ok)
+        for (const auto& [k, v] : *entries) ok = ok && v.is_string();
+      if (!ok) {
+        Find(*n, fmt::format("\"{}\" must be a table of strings ({} = {{ NAME = \"value\" }}), "
+                             "not {}",
+                             key_path(key), key,
+                             entries ? "a table with other values" : TomlTypeName(*n)));
+        return;
+      }
+      for (const auto& [k, v] : *entries) out[std::string(k.str())] = v.as_string()->get();
+    };
+
+    for (const auto& [key, value] : table) {
+      if (std::ranges::find(kMcpServerKeys, key.str()) != kMcpServerKeys.end()) continue;
+      std::string suggestion;
+      for (std::string_view known : kMcpServerKeys) {
+        std::size_t common = 0;
+        while (common < known.size() && common < key.str().size() &&
+               known[common] == key.str()[common])
+          ++common;
+        if (common >= 3) suggestion = known;
+      }
+      Find(value, suggestion.empty()
+                      ? fmt::format("unknown key \"{}\" in [[mcp.servers]]", key_path(key.str()))
+                      : fmt::format("unknown key \"{}\" in [[mcp.servers]] (did you mean \"{}\"?)",
+                                    key_path(key.str()), suggestion));
+    }
+
+    read_string("name", server.name);
+    read_string("transport", server.transport);
+    read_string("command", server.command);
+    read_list("args", server.args);
+    read_map("env", server.env);
+    std::string cwd;
+    read_string("cwd", cwd);
+    if (!cwd.empty()) server.cwd = ExpandPath(cwd, base_, HomeDir(options_));
+    read_string("url", server.url);
+    read_map("headers", server.headers);
+    auto read_bool = [&](std::string_view key, bool& out) {
+      const toml::node* n = table.get(key);
+      if (n == nullptr) return;
+      if (n->is_boolean())
+        out = n->as_boolean()->get();
+      else
+        Find(*n, fmt::format("\"{}\" must be a boolean, not {}", key_path(key), TomlTypeName(*n)));
+    };
+    read_bool("enabled", server.enabled);
+    read_bool("index_resources", server.index_resources);
+    read_string("approval", server.approval);
+    read_list("allow", server.allow);
+    read_list("deny", server.deny);
+    if (const toml::node* n = table.get("timeout")) {
+      KeySpec timeout_spec;
+      timeout_spec.path = "mcp.servers.timeout";
+      timeout_spec.type = KeyType::kDuration;
+      if (std::optional<Value> v = ReadDuration(timeout_spec, *n)) {
+        auto ms = std::get<std::chrono::milliseconds>(*v);
+        if (ms < std::chrono::milliseconds(100) || ms > std::chrono::hours(1))
+          Find(*n, fmt::format("\"mcp.servers.timeout\" must be between 100ms and 1h (got {})",
+                               FormatValue(*v)));
+        else
+          server.timeout = ms;
+      }
+    }
+    if (findings_.size() != before) return std::nullopt;
+
+    // Checks across keys, reported at the entry's first line.
+    const toml::node& at = table;
+    if (server.name.empty()) {
+      Find(at, "a [[mcp.servers]] entry needs a \"name\"");
+      return std::nullopt;
+    }
+    bool name_ok = true;
+    for (char c : server.name)
+      name_ok = name_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    if (!name_ok) {
+      Find(*table.get("name"),
+           fmt::format("\"mcp.servers.name\" must contain only letters, digits, \"_\" and \"-\" "
+                       "(got \"{}\")",
+                       server.name));
+      return std::nullopt;
+    }
+    if (server.transport.empty()) server.transport = server.url.empty() ? "stdio" : "http";
+    if (server.transport != "stdio" && server.transport != "http") {
+      Find(*table.get("transport"),
+           fmt::format("\"mcp.servers.transport\" must be one of \"stdio\", \"http\" (got \"{}\")",
+                       server.transport));
+      return std::nullopt;
+    }
+    if (server.approval != "ask" && server.approval != "read" && server.approval != "deny") {
+      Find(*table.get("approval"),
+           fmt::format("\"mcp.servers.approval\" must be one of \"ask\", \"read\", \"deny\" "
+                       "(got \"{}\")",
+                       server.approval));
+      return std::nullopt;
+    }
+    if (server.transport == "stdio" && server.command.empty()) {
+      Find(at, fmt::format("MCP server \"{}\" uses the stdio transport and needs a \"command\"",
+                           server.name));
+      return std::nullopt;
+    }
+    if (server.transport == "http" &&
+        !server.url.starts_with("http://") && !server.url.starts_with("https://")) {
+      Find(server.url.empty() ? at : *table.get("url"),
+           server.url.empty()
+               ? fmt::format("MCP server \"{}\" uses the http transport and needs a \"url\"",
+                             server.name)
+               : fmt::format("\"mcp.servers.url\" must be an http:// or https:// URL (got \"{}\")",
+                             server.url));
+      return std::nullopt;
+    }
+    return server;
   }
 
   void ReadValue(const KeySpec& spec, const toml::node& node) {
@@ -342,6 +526,7 @@ class Merger {
   fs::path base_;
   std::vector<Finding> findings_;
   std::vector<Pending> pending_;
+  std::vector<McpServerConfig> pending_servers_;
 };
 
 }  // namespace

@@ -362,6 +362,19 @@ std::vector<KeySpec> BuildKeys() {
   t.Key("sweep.budget_usd", T::kDouble, "Cost budget of one whole sweep in US dollars. 0: no limit",
         &C::sweep, &SweepConfig::budget_usd)
       .Range(0, 100'000);
+
+  t.Key("mcp.max_message_kb", T::kInt,
+        "Largest JSON-RPC message accepted from an MCP server, in KiB; a larger one fails its call",
+        &C::mcp, &McpConfig::max_message_kb)
+      .Range(16, 1'048'576);
+  t.Key("mcp.max_restarts", T::kInt,
+        "Restarts of a failed MCP server per session before it is disabled", &C::mcp,
+        &McpConfig::max_restarts)
+      .Range(0, 100);
+  t.Key("mcp.startup_timeout", T::kDuration,
+        "Deadline for starting an MCP server, its handshake and its tool list", &C::mcp,
+        &McpConfig::startup_timeout)
+      .Range(100 * kMs, 10 * kMinute);
   return std::move(t).Finish();
 }
 
@@ -408,6 +421,7 @@ const std::vector<SectionSpec>& Sections() {
       {"sandbox", "Process isolation of benchmarks"},
       {"publish", "Publishing approved comparisons"},
       {"sweep", "Scheduled sweeps for new tools (`intern sweep`, `intern daemon`)"},
+      {"mcp", "Model Context Protocol servers whose tools the agent may call"},
   };
   return kSections;
 }

@@ -9,6 +9,29 @@ namespace {
 
 constexpr std::size_t kWidth = 98;
 
+// [[mcp.servers]] is an array of tables read by its own code (loader.cpp), so it is shown as a
+// commented example rather than rendered from the registry.
+constexpr std::string_view kMcpServersExample = R"(
+# MCP servers, one [[mcp.servers]] entry each (none by default). Their tools appear as
+# "NAME.TOOL" and are asked about before each call unless approval says otherwise.
+#
+# [[mcp.servers]]
+# name = "everything"        # letters, digits, "_" and "-"
+# transport = "stdio"        # "stdio" (a command) or "http" (Streamable HTTP at a url)
+# command = "node"           # stdio: the program, found in PATH
+# args = ["server.js", "stdio"]
+# env = { LOG_LEVEL = "warn" }
+# cwd = "~/mcp"              # stdio: working directory (default: intern's)
+# url = "https://mcp.example.com/mcp"        # http: the endpoint
+# headers = { Authorization = "Bearer ..." } # http: sent with every request
+# enabled = true
+# approval = "ask"           # "ask" (default), "read" (runs freely), "deny" (only `allow` offered)
+# allow = ["echo"]           # tools that run without asking
+# deny = ["delete-all"]      # tools never offered to the model
+# timeout = "60s"            # per tool call and resource read
+# index_resources = false    # put its text resources into the document index (doc_search)
+)";
+
 // Appends `text` as comment lines of at most kWidth columns.
 void Comment(std::string& out, std::string_view text) {
   std::string line = "#";
@@ -94,6 +117,7 @@ std::string RenderConfigFile(bool commented_out) {
       Comment(out, spec.doc + ". " + Facts(spec));
       out += fmt::format("{}{} = {}\n", prefix, name, FormatValue(spec.default_value));
     }
+    if (section.name == "mcp") out += kMcpServersExample;
   }
   return out;
 }

@@ -34,6 +34,7 @@ const std::vector<CommandSpec>& Commands() {
        AttachDocsCommand},
       {"tools", "List the agent's tools, or run one by hand", AttachToolsCommand},
       {"bench", "Run a command or a benchmark spec in the sandbox and measure it", AttachBenchCommand},
+      {"mcp", "List MCP servers and their tools, or call one by hand", AttachMcpCommand},
       {"catalog", "List, show and add the AI tools intern knows", AttachCatalogCommand},
       {"config", "Show the merged configuration, its files, or write a commented user config",
        AttachConfigCommand},

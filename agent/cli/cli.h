@@ -92,6 +92,7 @@ void AttachVersionCommand(CLI::App& cmd, CliContext& ctx);
 void AttachConfigCommand(CLI::App& cmd, CliContext& ctx);
 void AttachCatalogCommand(CLI::App& cmd, CliContext& ctx);
 void AttachBenchCommand(CLI::App& cmd, CliContext& ctx);
+void AttachMcpCommand(CLI::App& cmd, CliContext& ctx);
 void AttachSessionsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachDocsCommand(CLI::App& cmd, CliContext& ctx);
 void AttachToolsCommand(CLI::App& cmd, CliContext& ctx);

@@ -1,0 +1,115 @@
+// `intern mcp list` and `intern mcp call`, run in-process against the scripted fake server.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "agent/cli/cli.h"
+#include "agent/toolbox.h"
+#include "sessions/store.h"
+#include "tests/config/temp_dir.h"
+#include "tests/tools/mcp/mcp_test_support.h"
+
+namespace intern::agent {
+namespace {
+
+using nlohmann::json;
+
+struct McpCli {
+  testing::TempDir dir;
+  config::LoadOptions options;
+  std::ostringstream out, err;
+
+  explicit McpCli(const std::string& servers) {
+    testing::WriteFile(dir / "work/intern.toml", servers);
+    options.env = {{"INTERN_HOME", (dir / "home").string()}};
+    options.system_dir = dir / "etc";
+    options.xdg_config_home = dir / "xdg";
+    options.cwd = dir / "work";
+    options.home = dir / "home";
+  }
+  int Run(std::vector<const char*> args) {
+    args.insert(args.begin(), "intern");
+    return RunCli(static_cast<int>(args.size()), args.data(), out, err, options);
+  }
+};
+
+std::string FakeServerToml() {
+  return "[[mcp.servers]]\nname = \"fake\"\ncommand = \"" + testing::NodeBinary() +
+         "\"\nargs = [\"" + testing::FakeMcpServer() +
+         "\"]\nallow = [\"echo\"]\ndeny = [\"crash\"]\n\n"
+         "[[mcp.servers]]\nname = \"off\"\ncommand = \"nothing\"\nenabled = false\n";
+}
+
+TEST_CASE("intern mcp list --json shows each server's state and tools with approval classes",
+          "[mcp]") {
+  McpCli cli(FakeServerToml());
+  REQUIRE(cli.Run({"mcp", "list", "--json"}) == 0);
+  json listed = json::parse(cli.out.str());
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["name"] == "fake");
+  CHECK(listed[0]["status"] == "ready");
+  CHECK(listed[0]["server"] == "fake 1.0");
+  CHECK(listed[0]["resources"] ==
+        json::parse(R"([{"uri": "fake://notes", "name": "notes", "mime_type": "text/plain"}])"));
+  CHECK(listed[0]["tools"][0]["name"] == "fake.echo");
+  CHECK(listed[0]["tools"][0]["approval"] == "read");
+  CHECK(listed[0]["tools"][1]["name"] == "fake.crash");
+  CHECK(listed[0]["tools"][1]["approval"] == "hidden");
+  CHECK(listed[0]["tools"][2]["approval"] == "ask");
+  CHECK(listed[1]["status"] == "off");
+  CHECK(listed[1]["detail"] == "enabled = false in " + (cli.dir / "work/intern.toml").string() + ":8");
+}
+
+TEST_CASE("intern mcp call runs a tool without asking and records its evidence", "[mcp]") {
+  McpCli cli(FakeServerToml());
+  REQUIRE(cli.Run({"mcp", "call", "fake", "echo", "--args", R"({"text":"by hand"})", "--json"}) ==
+          0);
+  json result = json::parse(cli.out.str());
+  CHECK(result["content"] == "echo: by hand");
+  CHECK(result["is_error"] == false);
+  CHECK(result["evidence"].size() == 1);
+}
+
+TEST_CASE("intern mcp call fails with one sentence for a server, tool or argument that is wrong",
+          "[mcp]") {
+  McpCli cli(FakeServerToml());
+  CHECK(cli.Run({"mcp", "call", "nope", "echo"}) == 2);
+  CHECK(cli.err.str().find("there is no MCP server \"nope\"; the servers are fake, off") !=
+        std::string::npos);
+  CHECK(cli.Run({"mcp", "call", "fake", "missing"}) == 2);
+  CHECK(cli.err.str().find("MCP server \"fake\" has no tool \"missing\"; its tools are echo, "
+                           "crash, hang, stall, garbage, huge, error, change") != std::string::npos);
+  CHECK(cli.Run({"mcp", "call", "fake", "echo", "--args", R"({"text": 5})"}) == 2);
+  CHECK(cli.err.str().find("invalid arguments for fake.echo: argument \"text\" must be a string, "
+                           "got the integer 5") != std::string::npos);
+  CHECK(cli.Run({"mcp", "call", "fake", "error"}) == 1);
+  CHECK(cli.out.str() == "fake.error reported an error: the widget is broken\n");
+}
+
+TEST_CASE("the agent's toolbox offers the configured MCP servers' tools with their approval",
+          "[mcp]") {
+  config::Config cfg;
+  cfg.home = "/nonexistent-intern-home";
+  config::McpServerConfig server;
+  server.name = "fake";
+  server.transport = "stdio";
+  server.command = testing::NodeBinary();
+  server.args = {testing::FakeMcpServer()};
+  server.allow = {"echo"};
+  server.deny = {"crash"};
+  cfg.mcp.servers.push_back(server);
+  sessions::Store store = sessions::Store::OpenInMemory();
+  ToolboxOptions options;
+  options.docs_index_path = ":memory:";
+  Toolbox toolbox(cfg, store, options);
+  const tools::ToolRegistry& registry = toolbox.registry();
+  REQUIRE(registry.Find("fake.echo") != nullptr);
+  CHECK(registry.Find("fake.echo")->approval_class() == tools::ApprovalClass::kRead);
+  REQUIRE(registry.Find("fake.hang") != nullptr);
+  CHECK(registry.Find("fake.hang")->approval_class() == tools::ApprovalClass::kAsk);
+  CHECK(registry.Find("fake.crash") == nullptr);
+  CHECK(registry.Find("doc_search") != nullptr);  // the research tools are still there
+}
+
+}  // namespace
+}  // namespace intern::agent

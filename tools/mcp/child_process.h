@@ -1,0 +1,76 @@
+#pragma once
+// ChildProcess — a program started with its standard streams connected to this process, for
+// MCP servers on the stdio transport.
+//
+// Spawn starts `command` (searched in PATH when it has no '/') with `args`, this process's
+// environment plus `env` (which wins), in `cwd` when set, in a new process group (so a server
+// that forks — npx, shells — is stopped whole). Every descriptor this process opens for it is
+// close-on-exec, so other children never inherit them. stdin is one end of a socket pair rather
+// than a pipe: writes to a server that has died fail with EPIPE (MSG_NOSIGNAL) instead of raising
+// SIGPIPE in this process.
+//
+// Ownership: the object owns the three descriptors and the child; the destructor stops the
+// process group (SIGTERM, then SIGKILL after a short grace) and reaps it. Never throws.
+// Thread safety: WriteAll may be called from one thread while another reads stdout/stderr;
+// Kill and TryWait are safe from any thread.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/result.h"
+
+namespace intern::tools {
+
+struct ChildSpec {
+  std::string command;
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;  // added to this process's environment
+  std::filesystem::path cwd;               // empty: this process's working directory
+};
+
+class ChildProcess {
+ public:
+  // Fails kNotFound when the command cannot be found or executed, kIo for other spawn errors.
+  static Result<std::unique_ptr<ChildProcess>> Spawn(const ChildSpec& spec);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  int stdout_fd() const { return stdout_fd_; }
+  int stderr_fd() const { return stderr_fd_; }
+
+  // Writes all of `bytes` to the child's stdin. Fails kConnection when the child has closed it
+  // or has not read any of it for 10 seconds.
+  Status WriteAll(std::string_view bytes);
+
+  // SIGKILL to the process group; the child is reaped by TryWait or the destructor.
+  void Kill();
+  // The wait status once the child has exited (reaping it), else nullopt. Never blocks.
+  std::optional<int> TryWait();
+
+ private:
+  ChildProcess() = default;
+
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  std::mutex write_mu_;
+  std::mutex wait_mu_;
+  std::optional<int> status_;
+};
+
+// "exited with status 3", "was killed by signal 9 (Killed)".
+std::string DescribeWaitStatus(int status);
+
+}  // namespace intern::tools
