@@ -251,13 +251,14 @@ pid_t Spawn(const fs::path& home, const std::vector<std::string>& args) {
 
 TEST_CASE("compare killed with SIGKILL at random moments leaves a store that resumes to a draft",
           "[hardening][faults][kill_loop][binary]") {
-  // INTERN_KILL_RUNS (default 10; scripts/kill-loop runs 50) and INTERN_KILL_SEED make a run
-  // repeatable: the seed is printed with every failure.
+  // INTERN_KILL_RUNS (default 10; scripts/kill-loop runs 50) and INTERN_KILL_SEED (default a
+  // fixed one; scripts/kill-loop draws one) choose the kill delays; the seed is printed with
+  // every failure. The moments themselves also depend on the machine's speed.
   const char* runs_env = std::getenv("INTERN_KILL_RUNS");
   const char* seed_env = std::getenv("INTERN_KILL_SEED");
   const int runs = runs_env ? std::atoi(runs_env) : 10;
   const unsigned seed = seed_env ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10))
-                                 : static_cast<unsigned>(std::random_device{}());
+                                 : 20261121u;
   INFO("INTERN_KILL_SEED=" << seed);
   std::mt19937 random(seed);
 
