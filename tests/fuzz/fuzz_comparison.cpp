@@ -37,6 +37,8 @@ void Exercise(intern::agent::Comparison comparison) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
+  // The reader of stored and reviewer-edited documents, from text.
+  (void)intern::agent::ComparisonFromJson(text);
   nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return 0;
   Exercise(intern::agent::ParseDraftSubmission(value).comparison);
