@@ -484,7 +484,7 @@ Result<Comparison> ComparisonFromJson(std::string_view text) {
   json value;
   try {
     value = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
     return Fail(ErrorCode::kInvalidArgument, fmt::format("comparison JSON: {}", e.what()));
   }
   ParsedComparison parsed = ParseComparison(value);

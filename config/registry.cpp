@@ -135,7 +135,7 @@ class Table {
   }
 
  private:
-  const Config defaults_;
+  const Config defaults_{};  // {}: clang requires an initialiser for a const member of this type
   std::vector<KeySpec> keys_;
 };
 

@@ -1,7 +1,10 @@
 // Opening a store: refusing files that are not ours or are too new, pragmas, migrations.
 #include <sqlite3.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <system_error>
 
 #include "sessions/schema.h"
@@ -108,6 +111,25 @@ Store Store::Open(const std::filesystem::path& path, const OpenOptions& options)
     int code = e.getErrorCode();
     if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
       throw Error(NotAStoreMessage(path_text, e.what()));
+    }
+    // SQLite says only "unable to open database file" or "attempt to write a readonly
+    // database"; a read-only folder is the common cause, and one the user can fix.
+    const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : ".";
+    if ((code == SQLITE_CANTOPEN || code == SQLITE_READONLY) &&
+        ::access(folder.c_str(), W_OK) != 0 && (errno == EROFS || errno == EACCES)) {
+      throw Error(fmt::format(
+          "opening session store at {}: the folder {} is read-only; make it writable or set "
+          "INTERN_HOME to a writable folder",
+          path_text, folder.string()));
+    }
+    // A full disk shows as "disk I/O error" when SQLite cannot grow its shared-memory file.
+    struct statvfs space {};
+    if ((code == SQLITE_IOERR || code == SQLITE_FULL) && ::statvfs(folder.c_str(), &space) == 0 &&
+        space.f_bavail * space.f_frsize < 256 * 1024) {
+      throw Error(fmt::format(
+          "opening session store at {}: the disk holding {} is full; free some space or set "
+          "INTERN_HOME to another folder",
+          path_text, folder.string()));
     }
     throw Error(fmt::format("opening session store at {}: {}", path_text, e.what()));
   }

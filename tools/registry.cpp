@@ -39,6 +39,13 @@ Result<nlohmann::json> ParseToolArguments(const Tool& tool, const std::string& a
                   fmt::format("the arguments of {} are not valid JSON (at byte {}); send one JSON "
                               "object matching its schema",
                               tool.name(), e.byte));
+    } catch (const nlohmann::json::out_of_range&) {
+      // A number too large for a double ("1E34567") is refused by the parser with this, not
+      // parse_error; found by fuzzing.
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("the arguments of {} hold a number too large to read; send one JSON "
+                              "object matching its schema",
+                              tool.name()));
     }
   }
   if (!args.is_object())

@@ -16,7 +16,9 @@ Result<std::string> StoreLedger::Record(const EvidenceDraft& d) {
 
 std::optional<EvidenceRecord> StoreLedger::Get(const std::string& id) const {
   std::optional<sessions::EvidenceRecord> r = store_.GetEvidence(id);
-  if (!r) return std::nullopt;
+  // Another session's record was never fetched for this one: citing it would be a source this
+  // session never read.
+  if (!r || r->session_id != session_id_) return std::nullopt;
   const sessions::EvidenceInput& in = r->input;
   return EvidenceRecord{r->id,
                         r->session_id,

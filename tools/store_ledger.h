@@ -2,8 +2,9 @@
 // StoreLedger — the evidence ledger backed by the session store: what tools record lands in the
 // `evidence` table of the session they run for, deduplicated by content hash.
 //
-// Get() finds any record of the store by id (ids are unique per store), so read_evidence can page
-// through evidence an earlier step recorded. Errors of the store (disk full, locked) come back as
+// Get() finds a record of this session by id (ids are unique per store), so read_evidence can page
+// through evidence an earlier step recorded; another session's record is not found, so a draft
+// cannot cite a source its own session never read. Errors of the store (disk full, locked) come back as
 // a failed Result from Record, never as an exception into a tool.
 // Thread safety: as sessions::Store (its calls are serialised by the store's own mutex).
 
