@@ -29,6 +29,7 @@
 #include "agent/comparison_validator.h"
 #include "sessions/store.h"
 #include "tests/config/temp_dir.h"
+#include "tests/support/fake_http_server.h"
 #include "tools/store_ledger.h"
 
 extern char** environ;
@@ -227,10 +228,12 @@ TEST_CASE("a store locked by another process ends compare with one sentence and 
 }
 
 // Starts the built intern with `args` (no shell, so the kill reaches intern itself).
-pid_t Spawn(const fs::path& home, const std::vector<std::string>& args) {
+// `hub_url`: where its hub look-ups go (a closed port by default).
+pid_t Spawn(const fs::path& home, const std::vector<std::string>& args,
+            const std::string& hub_url = "http://127.0.0.1:1") {
   std::vector<std::string> env = {"HOME=" + home.string(), "INTERN_HOME=" + home.string()};
   std::vector<std::string> argv = {INTERN_BINARY, "-c", "github.api_url=http://127.0.0.1:1", "-c",
-                                   "hub.url=http://127.0.0.1:1"};
+                                   "hub.url=" + hub_url};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> argv_c, env_c;
   for (auto& a : argv) argv_c.push_back(a.data());
@@ -262,10 +265,19 @@ TEST_CASE("compare killed with SIGKILL at random moments leaves a store that res
   INFO("INTERN_KILL_SEED=" << seed);
   std::mt19937 random(seed);
 
+  // The hub answers every look-up after 300 ms, so most of a run is spent inside its session:
+  // random kill times then land mid-session often, however fast the store's start-up is.
+  FakeHttpServer slow_hub;
+  slow_hub.OnPrefix("*", "/", [](const RecordedRequest&) {
+    FakeResponse r = FakeResponse::Json(404, "");
+    r.pieces = {BodyPiece{R"({"error":"Repository not found"})", std::chrono::milliseconds(300)}};
+    return r;
+  });
+
   // A whole run's length bounds the kill times.
   TempDir probe;
   auto start = std::chrono::steady_clock::now();
-  pid_t pid = Spawn(probe.path(), {"compare", "Gemma 3n", "SmolVLM2"});
+  pid_t pid = Spawn(probe.path(), {"compare", "Gemma 3n", "SmolVLM2"}, slow_hub.url());
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
@@ -279,7 +291,7 @@ TEST_CASE("compare killed with SIGKILL at random moments leaves a store that res
     TempDir home;
     const auto delay = std::chrono::microseconds(
         std::uniform_int_distribution<std::int64_t>(0, whole.count())(random));
-    pid = Spawn(home.path(), {"compare", "Gemma 3n", "SmolVLM2"});
+    pid = Spawn(home.path(), {"compare", "Gemma 3n", "SmolVLM2"}, slow_hub.url());
     // Not synchronisation: the kill is meant to land at an arbitrary moment.
     std::this_thread::sleep_for(delay);
     ::kill(pid, SIGKILL);
