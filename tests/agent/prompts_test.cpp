@@ -23,7 +23,7 @@ TEST_CASE("every prompt the agent uses is embedded and not empty", "[prompts]") 
   CHECK(Prompt("replan", cfg).find("{description}") != std::string::npos);
 }
 
-TEST_CASE("a prompt file in prompts_dir overrides the embedded one; others stay embedded",
+TEST_CASE("a prompt file in prompts_dir overrides the embedded one, others stay embedded",
           "[prompts]") {
   auto dir = std::filesystem::temp_directory_path() / "intern_prompts_test";
   std::filesystem::remove_all(dir);

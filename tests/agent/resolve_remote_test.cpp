@@ -193,7 +193,7 @@ TEST_CASE(
   CHECK(s.SearchesOn(s.github, "/search/repositories") == 1);
 }
 
-TEST_CASE("compare lists the look-up's candidates and stops with exit 2; --pick chooses one",
+TEST_CASE("compare lists the look-up's candidates and stops with exit 2, --pick chooses one",
           "[compare][resolve][remote]") {
   Services s(FakeResponse::Json(200, "[]"), GithubSearchPage());
   testing::TempDir home;

@@ -259,7 +259,7 @@ TEST_CASE("a single remote match is chosen even when its name only contains the 
   CHECK(r->note == "Resolved \"Tiny VLM\" to acme/tiny-vlm-1b (Hugging Face Hub).");
 }
 
-TEST_CASE("several remote matches with no single exact one are listed; --pick chooses one") {
+TEST_CASE("several remote matches with no single exact one are listed, --pick chooses one") {
   std::vector<RemoteMatch> matches = {Match("hub", "acme/tiny-vlm", "", "5.6k downloads"),
                                       Match("github", "acme/tiny-vlm", "", "1.2k stars"),
                                       Match("github", "other/tiny-vlm-tools", "", "12 stars")};

@@ -401,7 +401,7 @@ TEST_CASE("a bad -c flag is a usage error sentence") {
   CHECK(usage_error("sk-secret-value") == "-c expects KEY=VALUE (got an argument without \"=\")");
 }
 
-TEST_CASE("INTERN_HOME moves all state; otherwise XDG_DATA_HOME, else ~/.local/share") {
+TEST_CASE("INTERN_HOME moves all state, otherwise XDG_DATA_HOME, else ~/.local/share") {
   Layers l;
   l.options.env["XDG_DATA_HOME"] = (l.dir / "data").string();
   Config cfg = l.Load();

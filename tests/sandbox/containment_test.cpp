@@ -92,7 +92,7 @@ TEST_CASE("writes to /etc, /usr, $HOME, the project tree and /dev/shm fail", "[s
   }
 }
 
-TEST_CASE("the host's /tmp is not visible inside; a private tmpfs is", "[sandbox][fs]") {
+TEST_CASE("the host's /tmp is not visible inside, a private tmpfs is", "[sandbox][fs]") {
   TempDir host_dir;  // under the host's /tmp
   auto r = RunNative(Shell("test -e " + host_dir.path() + " && echo visible || echo hidden; "
                            "echo hi > /tmp/private && cat /tmp/private"));

@@ -34,7 +34,7 @@ sandbox::RunResult Ok(double wall, std::string out = "") {
 
 }  // namespace
 
-TEST_CASE("median, min and max are taken over the repetitions; warm-ups are discarded", "[bench]") {
+TEST_CASE("median, min and max are taken over the repetitions, warm-ups are discarded", "[bench]") {
   FakeSandbox sandbox([](const sandbox::RunSpec&, int call) -> Result<sandbox::RunResult> {
     const double walls[] = {9.0, 0.3, 0.1, 0.2};  // the first is the warm-up
     return Ok(walls[call], "rate: " + std::to_string(10 * (call + 1)) + "\n");

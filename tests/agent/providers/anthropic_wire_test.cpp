@@ -98,7 +98,7 @@ TEST_CASE("anthropic request: the tail mark lands on the tool results when they 
   CHECK(tail.back()["cache_control"] == json::parse(R"({"type":"ephemeral"})"));
 }
 
-TEST_CASE("anthropic request: system messages join the system prompt; empty text is left out") {
+TEST_CASE("anthropic request: system messages join the system prompt, empty text is left out") {
   LlmRequest r;
   r.model = "m";
   r.system = "One.";

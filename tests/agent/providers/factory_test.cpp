@@ -78,7 +78,7 @@ TEST_CASE("factory: the offline researcher is not an LLM provider here yet") {
         "providers.default to \"anthropic\" or \"openai\"");
 }
 
-TEST_CASE("factory: a missing key names the env var; local OpenAI-compatible servers need none") {
+TEST_CASE("factory: a missing key names the env var, local OpenAI-compatible servers need none") {
   config::Config c;
   tools::BeastHttpClient http(LoopbackOptions());
   FakeClock clock;

@@ -70,7 +70,7 @@ TEST_CASE("fake llm rule: every tool_use needs its tool_result in the next messa
         "messages.2: `tool_use` ids were found without `tool_result` blocks immediately after: t1");
 }
 
-TEST_CASE("fake llm rule: tool_result blocks come first; text blocks are not empty") {
+TEST_CASE("fake llm rule: tool_result blocks come first, text blocks are not empty") {
   json late = json::parse(R"({"model":"m","max_tokens":5,"messages":[
     {"role":"user","content":"hi"},
     {"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{}}]},
@@ -109,7 +109,7 @@ TEST_CASE("fake llm rule: OpenAI tool messages answer the preceding tool_calls, 
         "each 'tool_call_id'. The following tool_call_ids did not have response messages: c1");
 }
 
-TEST_CASE("fake llm rule: OpenAI stream_options only with stream; null content needs tool_calls") {
+TEST_CASE("fake llm rule: OpenAI stream_options only with stream, null content needs tool_calls") {
   CHECK(CheckOpenAiRequest(OpenAiBody(false, true)) ==
         "The 'stream_options' parameter is only allowed when 'stream' is enabled.");
   json b = json::parse(R"({"model":"m","messages":[{"role":"user","content":"hi"},

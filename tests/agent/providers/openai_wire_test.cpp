@@ -68,7 +68,7 @@ TEST_CASE("openai request: one tool message per result after the assistant's too
   CHECK(testing::CheckOpenAiRequest(body) == "");
 }
 
-TEST_CASE("openai request: streaming asks for usage; a cap is sent as max_completion_tokens") {
+TEST_CASE("openai request: streaming asks for usage, a cap is sent as max_completion_tokens") {
   json body = Body(ToolRound(), {512, true});
   CHECK(body["stream"] == true);
   CHECK(body["stream_options"] == json::parse(R"({"include_usage":true})"));
@@ -76,7 +76,7 @@ TEST_CASE("openai request: streaming asks for usage; a cap is sent as max_comple
   CHECK(testing::CheckOpenAiRequest(body) == "");
 }
 
-TEST_CASE("openai request: tool_choice none and a named function; no tools, no tool_choice") {
+TEST_CASE("openai request: tool_choice none and a named function, no tools, no tool_choice") {
   LlmRequest r = ToolRound();
   r.tool_choice = ToolChoice::None();
   CHECK(Body(r, {})["tool_choice"] == "none");
@@ -179,7 +179,7 @@ TEST_CASE("openai stream: tool-call deltas are assembled by index, even interlea
   CHECK(r->model == "gpt-x");
 }
 
-TEST_CASE("openai stream: unknown chunks and named events are ignored; bad data is not") {
+TEST_CASE("openai stream: unknown chunks and named events are ignored, bad data is not") {
   openai::StreamDecoderImpl d;
   std::string text;
   auto named =

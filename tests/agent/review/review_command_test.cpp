@@ -143,16 +143,22 @@ TEST_CASE(
   CHECK(store.ListApprovals(id).at(0).decision == sessions::ApprovalDecision::kSendBack);
 }
 
-TEST_CASE("review with publish.auto on and no publisher wired says so; the approval stands",
+TEST_CASE("review with publish.auto on publishes the approved draft to the site, and says so",
           "[review]") {
   intern::testing::TempDir home;
   std::string id = HomeWithDraft(home.path());
   testing::CliRun r = ReviewCli(home.path(), {"review", id.c_str(), "--approve", "--reviewer", "A"},
                                 {"publish.auto=true"});
   REQUIRE(r.code == kExitOk);
-  CHECK(r.out.find(fmt::format("Not published: publish.auto is on, but this build has no "
-                               "publisher; run `intern publish {}`\n",
-                               id)) != std::string::npos);
+  const std::filesystem::path site = home.path() / "site";
+  CHECK(r.out.find(fmt::format("Published: Published draft {} as "
+                               "comparisons/gemma-3n-vs-smolvlm2.html in {} (commit ",
+                               id, site.string())) != std::string::npos);
+  CHECK(std::filesystem::exists(site / "comparisons" / "gemma-3n-vs-smolvlm2.json"));
+  CHECK(std::filesystem::exists(site / "index.html"));
+  sessions::Store store = sessions::Store::Open(home.path() / "intern.db");
+  CHECK(store.GetDraft(id)->status == sessions::DraftStatus::kPublished);
+  CHECK(store.ListApprovals(id).at(0).decision == sessions::ApprovalDecision::kApprove);
 }
 
 TEST_CASE("review refuses contradictory or incomplete flags with one sentence", "[review]") {

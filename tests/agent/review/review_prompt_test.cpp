@@ -53,7 +53,7 @@ TEST_CASE("prompt: a approves with a comment after showing the draft") {
   CHECK(decisions[0].comment == "looks right");
 }
 
-TEST_CASE("prompt: a one-sided draft asks for the override; blank cancels back to the question") {
+TEST_CASE("prompt: a one-sided draft asks for the override, blank cancels back to the question") {
   Gate gate;
   sessions::DraftRecord d = gate.Add(SampleComparison(), {"one_sided"});
   Script s("a\n\na\nonly one vendor publishes numbers\n\n");
@@ -69,7 +69,7 @@ TEST_CASE("prompt: a one-sided draft asks for the override; blank cancels back t
   CHECK(CheckApproval(gate.store, d.id).approved());
 }
 
-TEST_CASE("prompt: r rejects with a reason; blank cancels") {
+TEST_CASE("prompt: r rejects with a reason, blank cancels") {
   Gate gate;
   sessions::DraftRecord d = gate.Add();
   Script s("r\n\nr\nno pricing evidence\n");
@@ -101,7 +101,7 @@ TEST_CASE("prompt: a valid edit is stored and shown again, then the reviewer dec
                                      d.id, now.sha256.substr(0, 12))) != std::string::npos);
 }
 
-TEST_CASE("prompt: an invalid edit lists its problems; edit again fixes it or discard drops it") {
+TEST_CASE("prompt: an invalid edit lists its problems, edit again fixes it or discard drops it") {
   Gate gate;
   sessions::DraftRecord d = gate.Add();
   std::string bad = d.document;

@@ -110,7 +110,7 @@ TEST_CASE("tty review: e with a valid scripted edit saves it and shows the new c
   CHECK(ComparisonFromJson(d.document).value().question == "Edited in the terminal?");
 }
 
-TEST_CASE("tty review: e with an invalid edit shows the problems; discard keeps the draft",
+TEST_CASE("tty review: e with an invalid edit shows the problems, discard keeps the draft",
           "[review][tty]") {
   Terminal t(R"(sed -i '0,/"score": [0-9]*/s//"score": 250/' "$1")");
   std::string before = t.Store().GetDraft(t.id)->document;
@@ -128,7 +128,7 @@ TEST_CASE("tty review: e with an invalid edit shows the problems; discard keeps 
   CHECK(t.Store().GetDraft(t.id)->document == before);
 }
 
-TEST_CASE("tty review: s sends back; the offline researcher's revision comes back pending",
+TEST_CASE("tty review: s sends back, the offline researcher's revision comes back pending",
           "[review][tty]") {
   Terminal t;
   t.ExpectShown();

@@ -17,7 +17,7 @@ GetEnv EnvOf(std::map<std::string, std::string> vars) {
   };
 }
 
-TEST_CASE("the pager is $PAGER, then less -R; the editor $VISUAL, $EDITOR, then vi") {
+TEST_CASE("the pager is $PAGER, then less -R, the editor $VISUAL, $EDITOR, then vi") {
   CHECK(PagerCommands(EnvOf({{"PAGER", "most"}})) == std::vector<std::string>{"most", "less -R"});
   CHECK(PagerCommands(EnvOf({{"PAGER", " "}})) == std::vector<std::string>{"less -R"});
   CHECK(PagerCommands(EnvOf({})) == std::vector<std::string>{"less -R"});

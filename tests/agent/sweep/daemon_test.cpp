@@ -95,7 +95,7 @@ TEST_CASE("a run missed while the daemon was down runs once at start, never a bu
   CHECK(log[0] == "the sweep due at 2025-12-30 06:00 UTC was missed; running it once now");
 }
 
-TEST_CASE("without a missed run the daemon waits for the next firing time; --once stops after it") {
+TEST_CASE("without a missed run the daemon waits for the next firing time, --once stops after it") {
   ScopedUtc utc;
   FakeClock clock(At("2026-01-01T00:00:00Z"));
   std::atomic<int> interrupt{0};

@@ -115,7 +115,7 @@ TEST_CASE("the more popular incumbent wins among equally close ones") {
   CHECK(plan.tools[0].pair->incumbent == "big-graph");
 }
 
-TEST_CASE("an earlier sweep's tool is not added again; its pair is skipped while recently drafted") {
+TEST_CASE("an earlier sweep's tool is not added again, its pair is skipped while recently drafted") {
   config::InMemoryCatalogOverlay overlay;
   config::CatalogEntry earlier = EntryForCandidate(
       Repo("acme-labs/agentsmith", {"agents", "multi-agent"}), "agentsmith", "Agent frameworks",
