@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "agent/comparison_json.h"
@@ -9,12 +10,50 @@
 #include "agent/loop_state.h"
 #include "agent/prompts.h"
 #include "agent/providers/offline_provider.h"
+#include "agent/workflow_tools.h"
 #include "tools/store_ledger.h"
 
 namespace intern::agent {
 namespace {
 
 constexpr std::string_view kPanelTool = "panel_take";
+// Events that let a resume finish an interrupted panel (see PanelOwed).
+constexpr const char* kTakeEvent = "panel_take";
+constexpr const char* kDoneEvent = "panel_done";
+
+// What an earlier run of the panel on one draft recorded for one persona.
+struct RecordedTake {
+  nlohmann::json takes;  // null when the call's answer was not accepted
+  std::string problem;
+};
+
+// The panel_take events of `session_id` for research draft `draft_id`, by persona name.
+std::map<std::string, RecordedTake> RecordedTakes(const sessions::Store& store,
+                                                  const std::string& session_id,
+                                                  const std::string& draft_id) {
+  std::map<std::string, RecordedTake> out;
+  for (const sessions::EventRecord& event : store.ListEvents(session_id)) {
+    if (event.kind != kTakeEvent) continue;
+    nlohmann::json m = nlohmann::json::parse(event.message, nullptr, false);
+    if (!m.is_object() || m.value("draft_id", "") != draft_id) continue;
+    RecordedTake take;
+    if (m.contains("takes")) take.takes = m["takes"];
+    take.problem = m.value("problem", "");
+    out[m.value("persona", "")] = std::move(take);
+  }
+  return out;
+}
+
+// `takes` read with the draft reader into persona `p` of `doc`, so they get its lenient shape
+// rules; "" on success, else the first problem.
+std::string ApplyTakes(Comparison& doc, std::size_t p, const nlohmann::json& takes) {
+  nlohmann::json submission = SubmissionArguments(doc);
+  submission["panel"][p]["takes"] = takes;
+  ParsedComparison read = ParseDraftSubmission(submission);
+  if (!read.problems.empty()) return read.problems.front();
+  doc.panel[p] = read.comparison.panel[p];
+  return "";
+}
 
 const nlohmann::json& PanelTakeSchema() {
   static const nlohmann::json kSchema = [] {
@@ -78,8 +117,23 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
                 "Record your judgement of both subjects: one take per subject, in order.",
                 PanelTakeSchema().dump()};
   bool changed = false;
+  // A run killed part-way (the process, not a failed call) committed some persona calls: those
+  // are not repeated, their takes are used as recorded.
+  const std::map<std::string, RecordedTake> recorded = RecordedTakes(store, session_id, draft_id);
   for (std::size_t p = 0; p < kPersonas.size(); ++p) {
     const Persona persona = kPersonas[p];
+    if (auto it = recorded.find(std::string(PersonaName(persona))); it != recorded.end()) {
+      ++outcome.reused;
+      std::string problem =
+          it->second.takes.is_null() ? it->second.problem : ApplyTakes(doc, p, it->second.takes);
+      if (problem.empty()) {
+        changed = true;
+      } else {
+        outcome.notes.push_back(fmt::format("The {} keeps the research draft's take: {}.",
+                                            PersonaName(persona), problem));
+      }
+      continue;
+    }
     std::optional<sessions::Session> session = store.GetSession(session_id);
     if (!session) return outcome;
     const std::int64_t cap =
@@ -131,22 +185,18 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
     step.cost_usd = CostUsd(u, info);
     step.stop_reason = StopReasonName(answer.value().stop_reason);
     std::string problem;
+    nlohmann::json event{{"draft_id", draft_id}, {"persona", std::string(PersonaName(persona))}};
     if (calls.empty() || calls.front().name != kPanelTool) {
       problem = "the model did not call panel_take";
     } else {
-      // Read the takes with the draft reader, so they get its lenient shape rules.
-      nlohmann::json submission = SubmissionArguments(doc);
       nlohmann::json args = nlohmann::json::parse(calls.front().arguments, nullptr, false);
       if (!args.is_object() || !args.contains("takes")) {
         problem = "panel_take arguments have no takes";
       } else {
-        submission["panel"][p]["takes"] = args["takes"];
-        ParsedComparison read = ParseDraftSubmission(submission);
-        if (!read.problems.empty()) {
-          problem = read.problems.front();
-        } else {
-          doc.panel[p] = read.comparison.panel[p];
+        problem = ApplyTakes(doc, p, args["takes"]);
+        if (problem.empty()) {
           changed = true;
+          event["takes"] = args["takes"];
         }
       }
       sessions::ToolCallRecord call;
@@ -159,6 +209,12 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
       call.started_at = started_at;
       step.tool_calls.push_back(std::move(call));
     }
+    if (!problem.empty()) event["problem"] = problem;
+    // In the step's transaction: a persona call is either recorded with its take or not at all.
+    sessions::EventRecord take_event;
+    take_event.kind = kTakeEvent;
+    take_event.message = event.dump();
+    step.events.push_back(std::move(take_event));
     store.CommitStep(step);
     ++outcome.calls;
     if (progress != nullptr) {
@@ -169,7 +225,19 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
                                           PersonaName(persona), problem));
     }
   }
-  if (!changed) return outcome;
+  // Whatever happens next, this draft's panel is over: a resume must not start it again.
+  auto record_done = [&](const std::string& panel_draft_id) {
+    sessions::EventRecord done;
+    done.session_id = session_id;
+    done.kind = kDoneEvent;
+    done.message =
+        nlohmann::json{{"draft_id", draft_id}, {"panel_draft_id", panel_draft_id}}.dump();
+    store.AppendEvent(std::move(done));
+  };
+  if (!changed) {
+    record_done("");
+    return outcome;
+  }
   if (auto session = store.GetSession(session_id)) {
     doc.cost.usd = session->cost_usd;
     doc.cost.tokens = session->usage.total();
@@ -185,6 +253,7 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
   if (!Storable(problems)) {
     outcome.notes.push_back("The panel's takes did not validate, so the research draft stays: " +
                             problems.front().message);
+    record_done("");
     return outcome;
   }
   sessions::DraftRecord next;
@@ -193,7 +262,25 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
   next.document = ComparisonToJson(doc);
   if (doc.flags.one_sided) next.flags.push_back("one_sided");
   outcome.draft_id = store.CreateDraft(std::move(next)).id;
+  record_done(outcome.draft_id);
   return outcome;
+}
+
+bool PanelOwed(const sessions::Store& store, const std::string& session_id) {
+  std::optional<sessions::Session> session = store.GetSession(session_id);
+  if (!session || session->kind != "compare" || session->provider.empty() ||
+      session->provider == kOfflineProvider || session->status != sessions::SessionStatus::kDone) {
+    return false;
+  }
+  const std::string latest = LatestDraftId(store, session_id);
+  if (latest.empty()) return false;
+  for (const sessions::EventRecord& event : store.ListEvents(session_id)) {
+    if (event.kind != kDoneEvent) continue;
+    nlohmann::json m = nlohmann::json::parse(event.message, nullptr, false);
+    if (!m.is_object()) continue;
+    if (m.value("draft_id", "") == latest || m.value("panel_draft_id", "") == latest) return false;
+  }
+  return true;
 }
 
 }  // namespace intern::agent

@@ -13,6 +13,15 @@
 // persona, and the outcome says which. A new version that does not validate is not stored; the
 // research draft stays.
 //
+// Each persona call's step carries a `panel_take` event naming the draft and the persona (with
+// the accepted takes, or the problem), committed in the step's transaction; the end of the phase
+// appends a `panel_done` event naming the draft judged and the new version ("" when none was
+// stored). A process killed during the phase leaves the session done with the research draft
+// and some panel_take events: PanelOwed says so, and RunPanelPhase on the same draft reuses the
+// recorded takes instead of calling those personas again. (A kill in the instant between the
+// new version's CreateDraft and its panel_done event makes a resume judge that new version
+// again; the window is one store write wide.)
+//
 // The offline researcher skips this phase: its rubric already judged each persona from the ledger.
 
 #include <string>
@@ -29,7 +38,8 @@
 namespace intern::agent {
 
 struct PanelPhaseOutcome {
-  int calls = 0;                   // persona calls committed as iterations
+  int calls = 0;                   // persona calls committed as iterations by this run
+  int reused = 0;                  // personas whose take an interrupted earlier run recorded
   std::string draft_id;            // the new version, or "" when none was stored
   std::vector<std::string> notes;  // one sentence per persona kept from the research draft
 };
@@ -50,5 +60,11 @@ PanelPhaseOutcome RunPanelPhase(LlmProvider& provider, sessions::Store& store,
                                 const std::string& draft_id, const std::string& provider_name,
                                 const std::string& model, std::int64_t max_iterations,
                                 ProgressSink* progress = nullptr);
+
+// True when `session_id` is a done compare session of a language-model provider whose latest
+// draft has not been through the panel phase to its end (no panel_done event names it): the
+// process was killed after the research, before or during the panel. Sessions stored before
+// the panel recorded its events count as owing it.
+bool PanelOwed(const sessions::Store& store, const std::string& session_id);
 
 }  // namespace intern::agent

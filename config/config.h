@@ -31,7 +31,7 @@ namespace intern::config {
 
 struct OpenAiConfig {
   std::string base_url = "https://api.openai.com/v1";
-  std::string model = "gpt-4.1";
+  std::string model = "gpt-5.6-terra";
   std::string api_key;  // secret: never print, log or store it
   std::string organization;
   bool stream = true;
@@ -40,7 +40,7 @@ struct OpenAiConfig {
 
 struct AnthropicConfig {
   std::string base_url = "https://api.anthropic.com";
-  std::string model = "claude-sonnet-4-5";
+  std::string model = "claude-sonnet-5-5";
   std::string api_key;  // secret: never print, log or store it
   bool stream = true;
   bool prompt_cache = true;

@@ -61,13 +61,74 @@ bool Under(const std::string& key, const std::string& prefix) {
          (key.size() > prefix.size() && key.starts_with(prefix) && key[prefix.size()] == '.');
 }
 
-// The keys `config show PREFIX` prints; a prefix matching nothing is a usage error.
-std::vector<const config::KeySpec*> Selected(const std::string& prefix) {
+constexpr std::string_view kServers = "mcp.servers";
+
+// True when `config show PREFIX` should show the [[mcp.servers]] entry at `path`
+// ("mcp.servers.NAME"): the prefix holds it, or names one of its fields.
+bool ServerSelected(const std::string& path, const std::string& prefix) {
+  return Under(path, prefix) || Under(prefix, path);
+}
+
+// A map whose values may hold tokens (env, headers): the names stay, the values never print.
+nlohmann::ordered_json MaskedMap(const std::map<std::string, std::string>& values) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : values) out[name] = value.empty() ? "" : std::string(kMasked);
+  return out;
+}
+
+// The fields of one [[mcp.servers]] entry as `config show` prints them: the ones its transport
+// uses, then the policy.
+nlohmann::ordered_json ServerFields(const config::McpServerConfig& server) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  out["name"] = server.name;
+  out["transport"] = server.transport;
+  if (server.transport == "http") {
+    out["url"] = server.url;
+    out["headers"] = MaskedMap(server.headers);
+  } else {
+    out["command"] = server.command;
+    out["args"] = server.args;
+    out["env"] = MaskedMap(server.env);
+    out["cwd"] = server.cwd.string();
+  }
+  out["enabled"] = server.enabled;
+  out["approval"] = server.approval;
+  out["allow"] = server.allow;
+  out["deny"] = server.deny;
+  out["timeout"] = config::FormatDuration(server.timeout);
+  out["index_resources"] = server.index_resources;
+  return out;
+}
+
+// A field value as TOML-like text ("x", ["a", "b"], {K = "****"}).
+std::string ServerFieldText(const nlohmann::ordered_json& value) {
+  if (value.is_object()) {
+    std::string out = "{";
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (out.size() > 1) out += ", ";
+      out += it.key() + " = " + config::FormatValue(it->get<std::string>());
+    }
+    return out + "}";
+  }
+  if (value.is_array()) return config::FormatValue(value.get<std::vector<std::string>>());
+  if (value.is_boolean()) return config::FormatValue(value.get<bool>());
+  return config::FormatValue(value.get<std::string>());
+}
+
+// The keys `config show PREFIX` prints; a prefix matching nothing is a usage error (but
+// "mcp.servers" is always a section, even with no server configured).
+std::vector<const config::KeySpec*> Selected(const std::string& prefix, const config::Config* cfg) {
   std::vector<const config::KeySpec*> keys;
   for (const config::KeySpec& spec : config::Keys()) {
     if (Under(spec.path, prefix)) keys.push_back(&spec);
   }
-  if (keys.empty()) {
+  bool servers = prefix == kServers;
+  if (cfg != nullptr && !servers) {
+    for (const config::McpServerConfig& server : cfg->mcp.servers) {
+      servers = servers || ServerSelected(fmt::format("{}.{}", kServers, server.name), prefix);
+    }
+  }
+  if (keys.empty() && !servers) {
     std::string suggestion = config::SuggestKey(prefix, true);
     if (suggestion.empty()) suggestion = config::SuggestKey(prefix, false);
     throw UsageError(suggestion.empty()
@@ -80,8 +141,18 @@ std::vector<const config::KeySpec*> Selected(const std::string& prefix) {
 }
 
 void Show(CliContext& ctx, const std::string& prefix, bool json) {
-  std::vector<const config::KeySpec*> keys = Selected(prefix);
+  // Checked before loading, so a misspelt key is a usage error even with a broken config file;
+  // a prefix under mcp.servers is checked again once the servers are known.
+  bool about_servers = Under(prefix, std::string(kServers)) && !prefix.empty();
+  if (!about_servers) Selected(prefix, nullptr);
   const config::Config& cfg = LoadConfig(ctx);
+  std::vector<const config::KeySpec*> keys = Selected(prefix, &cfg);
+  std::vector<const config::McpServerConfig*> servers;
+  for (const config::McpServerConfig& server : cfg.mcp.servers) {
+    if (ServerSelected(fmt::format("{}.{}", kServers, server.name), prefix)) {
+      servers.push_back(&server);
+    }
+  }
   if (json) {
     nlohmann::ordered_json doc = nlohmann::ordered_json::object();
     for (const config::KeySpec* key : keys) {
@@ -91,6 +162,10 @@ void Show(CliContext& ctx, const std::string& prefix, bool json) {
                                       {"origin", std::string(cfg.OriginOf(spec.path))}};
       if (spec.secret) entry["secret"] = true;
       doc[spec.path] = std::move(entry);
+    }
+    for (const config::McpServerConfig* server : servers) {
+      doc[fmt::format("{}.{}", kServers, server->name)] = {{"value", ServerFields(*server)},
+                                                           {"origin", server->origin}};
     }
     // Replace, not throw, on invalid UTF-8 in a value read from a file or the environment.
     ctx.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -102,6 +177,18 @@ void Show(CliContext& ctx, const std::string& prefix, bool json) {
     std::string line = spec->path + " = " + ShownText(*spec, spec->get(cfg));
     width = std::max(width, std::min<std::size_t>(line.size(), 60));
     lines.emplace_back(std::move(line), cfg.OriginOf(spec->path));
+  }
+  // One line per field of each server, all with the entry's origin (its first line).
+  for (const config::McpServerConfig* server : servers) {
+    const std::string base = fmt::format("{}.{}", kServers, server->name);
+    nlohmann::ordered_json fields = ServerFields(*server);
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+      const std::string key = base + "." + it.key();
+      if (!Under(key, prefix) && !Under(prefix, key) && !Under(base, prefix)) continue;
+      std::string line = key + " = " + ServerFieldText(*it);
+      width = std::max(width, std::min<std::size_t>(line.size(), 60));
+      lines.emplace_back(std::move(line), server->origin);
+    }
   }
   for (const auto& [line, origin] : lines) {
     ctx.out << fmt::format("{:<{}}   # {}\n", line, width, origin);

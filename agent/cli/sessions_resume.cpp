@@ -49,17 +49,15 @@ std::string ResolveId(sessions::Store& store, const std::string& id) {
       fmt::format("no session \"{}\" in {} (see `intern sessions list`)", id, store.path()));
 }
 
-// A compare session whose research finishes on resume still owes the panel phase that `intern
-// compare` runs after the loop (agent/compare_panel.h), or the resumed draft would differ from an
-// uninterrupted run's. The offline researcher has none.
+// A compare session whose research finishes on resume, or that was killed during the panel,
+// still owes the panel phase that `intern compare` runs after the loop (agent/compare_panel.h),
+// or the resumed draft would differ from an uninterrupted run's. The offline researcher has none
+// (PanelOwed says which sessions owe it).
 void RunOwedPanel(CliContext& ctx, const config::Config& cfg, sessions::Store& store,
                   const ModelCatalog& models, const std::string& id, int max_iterations,
                   ProgressSink& progress) {
   std::optional<sessions::Session> session = store.GetSession(id);
-  if (!session || session->kind != "compare" || session->provider.empty() ||
-      session->provider == kOfflineProvider) {
-    return;
-  }
+  if (!session) return;
   const std::string draft_id = LatestDraftId(store, id);
   if (draft_id.empty()) return;
   std::unique_ptr<LlmProvider> llm = ctx.provider_factory(cfg, session->provider, session->model);
@@ -69,9 +67,12 @@ void RunOwedPanel(CliContext& ctx, const config::Config& cfg, sessions::Store& s
                     session->provider, session->model, max_iterations, &progress);
   for (const auto& note : panel.notes) ctx.err << note << "\n";
   if (!panel.draft_id.empty()) {
+    std::string reused =
+        panel.reused > 0 ? fmt::format(" ({} more recorded before the interruption)", panel.reused)
+                         : "";
     ctx.err << fmt::format(
-        "The panel judged both tools in {} separate calls; draft {} replaces {}.\n", panel.calls,
-        panel.draft_id, draft_id);
+        "The panel judged both tools in {} separate calls{}; draft {} replaces {}.\n", panel.calls,
+        reused, panel.draft_id, draft_id);
   }
 }
 
@@ -117,9 +118,15 @@ void RunResume(CliContext& ctx, const ResumeOptions& options) {
                           &interrupt.level()};
   // The config only fills what the session did not record; its own settings win.
   const LoopOptions defaults = LoopDefaultsFrom(cfg);
+  // Killed during the panel: the research is done, only the panel is left to finish.
+  if (PanelOwed(store, id)) {
+    RunOwedPanel(ctx, cfg, store, models, id, defaults.max_iterations, *progress);
+    ctx.exit_code = kExitOk;
+    return;
+  }
   LoopOutcome outcome = ResumeSession(services, id, defaults);
   ctx.exit_code = ExitCodeFor(outcome.status);
-  if (outcome.status == sessions::SessionStatus::kDone) {
+  if (outcome.status == sessions::SessionStatus::kDone && PanelOwed(store, id)) {
     RunOwedPanel(ctx, cfg, store, models, id, defaults.max_iterations, *progress);
   }
 }

@@ -30,12 +30,13 @@ std::string AnthropicProvider::Body(const LlmRequest& request, bool stream) cons
   return anthropic::RequestBody(request, settings);
 }
 
-std::unique_ptr<StreamDecoder> AnthropicProvider::NewDecoder() const {
-  return std::make_unique<anthropic::StreamDecoderImpl>();
+std::unique_ptr<StreamDecoder> AnthropicProvider::NewDecoder(const wire::ToolNames& names) const {
+  return std::make_unique<anthropic::StreamDecoderImpl>(names);
 }
 
-Result<Response> AnthropicProvider::ParseBody(std::string_view body) const {
-  return anthropic::ParseResponse(body);
+Result<Response> AnthropicProvider::ParseBody(std::string_view body,
+                                              const wire::ToolNames& names) const {
+  return anthropic::ParseResponse(body, names);
 }
 
 bool AnthropicProvider::IsContextLengthError(const wire::VendorError& error) const {

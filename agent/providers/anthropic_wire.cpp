@@ -12,10 +12,11 @@ using wire::Json;
 
 const Json kEphemeral = Json{{"type", "ephemeral"}};
 
-Json ToolUseJson(const ToolUseBlock& block) {
+Json ToolUseJson(const ToolUseBlock& block, const wire::ToolNames& names) {
   Json input = wire::ParseLenient(block.input);
   if (input.is_discarded() || !input.is_object()) input = Json::object();
-  return Json{{"type", "tool_use"}, {"id", block.id}, {"name", block.name}, {"input", input}};
+  return Json{
+      {"type", "tool_use"}, {"id", block.id}, {"name", names.ToWire(block.name)}, {"input", input}};
 }
 
 Json ToolResultJson(const ToolResultBlock& block) {
@@ -27,7 +28,7 @@ Json ToolResultJson(const ToolResultBlock& block) {
 }
 
 // The blocks of one message in the order the API wants them.
-Json ContentOf(const Message& message) {
+Json ContentOf(const Message& message, const wire::ToolNames& names) {
   Json blocks = Json::array();
   if (message.role == Role::kTool || message.role == Role::kUser) {
     for (const auto& block : message.content) {
@@ -39,7 +40,7 @@ Json ContentOf(const Message& message) {
     if (const auto* t = std::get_if<TextBlock>(&block)) {
       if (!t->text.empty()) blocks.push_back(Json{{"type", "text"}, {"text", t->text}});
     } else if (const auto* u = std::get_if<ToolUseBlock>(&block)) {
-      if (message.role == Role::kAssistant) blocks.push_back(ToolUseJson(*u));
+      if (message.role == Role::kAssistant) blocks.push_back(ToolUseJson(*u, names));
     }
   }
   return blocks;
@@ -75,6 +76,7 @@ Failure StreamedError(const Json& data) {
 }  // namespace
 
 std::string RequestBody(const LlmRequest& request, const RequestSettings& settings) {
+  const wire::ToolNames names(request);
   Json body = Json::object();
   body["model"] = request.model;
   body["max_tokens"] = settings.max_tokens;
@@ -93,7 +95,7 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
       continue;
     }
     std::string role = message.role == Role::kAssistant ? "assistant" : "user";
-    Json content = ContentOf(message);
+    Json content = ContentOf(message, names);
     if (content.empty()) continue;
     if (!turns.empty() && turns.back().role == role) {
       for (auto& block : content) turns.back().content.push_back(std::move(block));
@@ -126,7 +128,8 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
   if (!request.tools.empty()) {
     Json tools = Json::array();
     for (const ToolSpec& tool : request.tools) {
-      Json t{{"name", tool.name}, {"input_schema", wire::SchemaObject(tool.json_schema)}};
+      Json t{{"name", names.ToWire(tool.name)},
+             {"input_schema", wire::SchemaObject(tool.json_schema)}};
       if (!tool.description.empty()) t["description"] = tool.description;
       tools.push_back(std::move(t));
     }
@@ -140,7 +143,8 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
         body["tool_choice"] = Json{{"type", "none"}};
         break;
       case ToolChoice::Mode::kTool:
-        body["tool_choice"] = Json{{"type", "tool"}, {"name", request.tool_choice.tool_name}};
+        body["tool_choice"] =
+            Json{{"type", "tool"}, {"name", names.ToWire(request.tool_choice.tool_name)}};
         break;
     }
   }
@@ -167,7 +171,7 @@ bool IsContextLengthError(const wire::VendorError& error) {
          lower.find("context window") != std::string::npos;
 }
 
-Result<Response> ParseResponse(std::string_view body) {
+Result<Response> ParseResponse(std::string_view body, const wire::ToolNames& names) {
   Json doc = wire::ParseLenient(body);
   if (doc.is_discarded() || !doc.is_object()) {
     return ProtocolError(fmt::format("the answer is not a JSON object ({} bytes)", body.size()));
@@ -189,8 +193,9 @@ Result<Response> ParseResponse(std::string_view body) {
       if (!text.empty()) out.message.content.push_back(TextBlock{std::move(text)});
     } else if (type == "tool_use") {
       Json input = block.is_object() && block.contains("input") ? block["input"] : Json::object();
-      out.message.content.push_back(ToolUseBlock{
-          wire::GetString(block, "id"), wire::GetString(block, "name"), wire::Dump(input)});
+      out.message.content.push_back(ToolUseBlock{wire::GetString(block, "id"),
+                                                 names.FromWire(wire::GetString(block, "name")),
+                                                 wire::Dump(input)});
     } else if (type == "thinking" || type == "redacted_thinking") {
       continue;
     } else {
@@ -251,7 +256,7 @@ Status StreamDecoderImpl::OnEvent(const tools::SseEvent& event, const wire::Text
     } else if (kind == "tool_use") {
       b.kind = Block::Kind::kToolUse;
       b.id = wire::GetString(block, "id");
-      b.name = wire::GetString(block, "name");
+      b.name = names_.FromWire(wire::GetString(block, "name"));
       if (block.contains("input")) b.initial_input = wire::Dump(block["input"]);
     } else if (kind == "thinking" || kind == "redacted_thinking") {
       b.kind = Block::Kind::kIgnored;

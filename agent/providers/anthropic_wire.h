@@ -38,6 +38,7 @@
 #include "agent/message.h"
 #include "agent/providers/wire_common.h"
 #include "agent/providers/wire_provider.h"
+#include "agent/providers/wire_tool_names.h"
 #include "config/result.h"
 
 namespace intern::agent::anthropic {
@@ -50,12 +51,14 @@ struct RequestSettings {
   bool stream = true;
 };
 
-// The JSON text of a Messages API request (request.model must be set).
+// The JSON text of a Messages API request (request.model must be set). Tool names (offered, in
+// the history's tool_use blocks, in tool_choice) are sent as wire::ToolNames(request) maps them.
 std::string RequestBody(const LlmRequest& request, const RequestSettings& settings);
 
-// A non-streamed answer. Failure: kProtocol ("anthropic: the answer is not JSON ...", unknown
+// A non-streamed answer; tool_use names are mapped back with `names` (the map of the request
+// this answers). Failure: kProtocol ("anthropic: the answer is not JSON ...", unknown
 // content block type), or the classified error of a 200 answer that carries an error document.
-Result<Response> ParseResponse(std::string_view body);
+Result<Response> ParseResponse(std::string_view body, const wire::ToolNames& names = {});
 
 StopReason StopReasonFromWire(std::string_view reason);
 
@@ -66,6 +69,8 @@ bool IsContextLengthError(const wire::VendorError& error);
 // Assembles one event stream.
 class StreamDecoderImpl final : public StreamDecoder {
  public:
+  // `names`: the map of the request this stream answers, to read tool_use names back.
+  explicit StreamDecoderImpl(wire::ToolNames names = {}) : names_(std::move(names)) {}
   Status OnEvent(const tools::SseEvent& event, const wire::TextSink& on_text) override;
   Result<Response> Finish() override;
 
@@ -78,6 +83,7 @@ class StreamDecoderImpl final : public StreamDecoder {
     std::string partial_json;
     std::string initial_input = "{}";
   };
+  wire::ToolNames names_;
   bool started_ = false;
   bool stopped_ = false;
   std::map<std::int64_t, Block> blocks_;

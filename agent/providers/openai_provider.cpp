@@ -31,12 +31,13 @@ std::string OpenAiProvider::Body(const LlmRequest& request, bool stream) const {
   return openai::RequestBody(request, settings);
 }
 
-std::unique_ptr<StreamDecoder> OpenAiProvider::NewDecoder() const {
-  return std::make_unique<openai::StreamDecoderImpl>();
+std::unique_ptr<StreamDecoder> OpenAiProvider::NewDecoder(const wire::ToolNames& names) const {
+  return std::make_unique<openai::StreamDecoderImpl>(names);
 }
 
-Result<Response> OpenAiProvider::ParseBody(std::string_view body) const {
-  return openai::ParseResponse(body);
+Result<Response> OpenAiProvider::ParseBody(std::string_view body,
+                                           const wire::ToolNames& names) const {
+  return openai::ParseResponse(body, names);
 }
 
 bool OpenAiProvider::IsContextLengthError(const wire::VendorError& error) const {

@@ -29,8 +29,8 @@ class OpenAiProvider final : public WireProvider {
   std::string Url() const override;
   tools::HttpHeaders Headers(bool stream) const override;
   std::string Body(const LlmRequest& request, bool stream) const override;
-  std::unique_ptr<StreamDecoder> NewDecoder() const override;
-  Result<Response> ParseBody(std::string_view body) const override;
+  std::unique_ptr<StreamDecoder> NewDecoder(const wire::ToolNames& names) const override;
+  Result<Response> ParseBody(std::string_view body, const wire::ToolNames& names) const override;
   bool IsContextLengthError(const wire::VendorError& error) const override;
 };
 

@@ -36,16 +36,17 @@ Failure ReportedError(const Json& error) {
                           vendor.message.empty() ? "(no message)" : vendor.message));
 }
 
-Json AssistantJson(const Message& message) {
+Json AssistantJson(const Message& message, const wire::ToolNames& names) {
   std::string text = message.Text();
   Json out{{"role", "assistant"}};
   out["content"] = text.empty() ? Json(nullptr) : Json(text);
   Json calls = Json::array();
   for (const auto& block : message.content) {
     if (const auto* u = std::get_if<ToolUseBlock>(&block)) {
-      calls.push_back(Json{{"id", u->id},
-                           {"type", "function"},
-                           {"function", {{"name", u->name}, {"arguments", u->input}}}});
+      calls.push_back(
+          Json{{"id", u->id},
+               {"type", "function"},
+               {"function", {{"name", names.ToWire(u->name)}, {"arguments", u->input}}}});
     }
   }
   if (!calls.empty()) out["tool_calls"] = std::move(calls);
@@ -55,6 +56,7 @@ Json AssistantJson(const Message& message) {
 }  // namespace
 
 std::string RequestBody(const LlmRequest& request, const RequestSettings& settings) {
+  const wire::ToolNames names(request);
   Json body = Json::object();
   body["model"] = request.model;
   Json messages = Json::array();
@@ -70,7 +72,7 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
         messages.push_back(Json{{"role", "user"}, {"content", message.Text()}});
         break;
       case Role::kAssistant: {
-        Json m = AssistantJson(message);
+        Json m = AssistantJson(message, names);
         if (m["content"].is_null() && !m.contains("tool_calls")) m["content"] = "";
         messages.push_back(std::move(m));
         break;
@@ -93,7 +95,8 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
   if (!request.tools.empty()) {
     Json tools = Json::array();
     for (const ToolSpec& tool : request.tools) {
-      Json function{{"name", tool.name}, {"parameters", wire::SchemaObject(tool.json_schema)}};
+      Json function{{"name", names.ToWire(tool.name)},
+                    {"parameters", wire::SchemaObject(tool.json_schema)}};
       if (!tool.description.empty()) function["description"] = tool.description;
       tools.push_back(Json{{"type", "function"}, {"function", std::move(function)}});
     }
@@ -107,7 +110,8 @@ std::string RequestBody(const LlmRequest& request, const RequestSettings& settin
         break;
       case ToolChoice::Mode::kTool:
         body["tool_choice"] =
-            Json{{"type", "function"}, {"function", {{"name", request.tool_choice.tool_name}}}};
+            Json{{"type", "function"},
+                 {"function", {{"name", names.ToWire(request.tool_choice.tool_name)}}}};
         break;
     }
   }
@@ -136,7 +140,7 @@ bool IsContextLengthError(const wire::VendorError& error) {
          lower.find("context_length_exceeded") != std::string::npos;
 }
 
-Result<Response> ParseResponse(std::string_view body) {
+Result<Response> ParseResponse(std::string_view body, const wire::ToolNames& names) {
   Json doc = wire::ParseLenient(body);
   if (doc.is_discarded() || !doc.is_object()) {
     return ProtocolError(fmt::format("the answer is not a JSON object ({} bytes)", body.size()));
@@ -162,7 +166,7 @@ Result<Response> ParseResponse(std::string_view body) {
   for (const Json& call : wire::GetArray(message, "tool_calls")) {
     const Json& function = wire::GetObject(call, "function");
     out.message.content.push_back(ToolUseBlock{wire::GetString(call, "id"),
-                                               wire::GetString(function, "name"),
+                                               names.FromWire(wire::GetString(function, "name")),
                                                wire::GetString(function, "arguments")});
   }
   return out;
@@ -228,7 +232,7 @@ Result<Response> StreamDecoderImpl::Finish() {
   if (!text_.empty()) out.message.content.push_back(TextBlock{std::move(text_)});
   for (auto& [index, call] : calls_) {
     out.message.content.push_back(
-        ToolUseBlock{std::move(call.id), std::move(call.name), std::move(call.arguments)});
+        ToolUseBlock{std::move(call.id), names_.FromWire(call.name), std::move(call.arguments)});
   }
   return out;
 }

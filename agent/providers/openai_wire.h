@@ -37,6 +37,7 @@
 #include "agent/message.h"
 #include "agent/providers/wire_common.h"
 #include "agent/providers/wire_provider.h"
+#include "agent/providers/wire_tool_names.h"
 #include "config/result.h"
 
 namespace intern::agent::openai {
@@ -46,12 +47,14 @@ struct RequestSettings {
   bool stream = true;
 };
 
-// The JSON text of a Chat Completions request (request.model must be set).
+// The JSON text of a Chat Completions request (request.model must be set). Tool names (offered,
+// in the history's tool_calls, in tool_choice) are sent as wire::ToolNames(request) maps them.
 std::string RequestBody(const LlmRequest& request, const RequestSettings& settings);
 
-// A non-streamed answer. Failure: kProtocol (not JSON, no choices), or the classified error of a
+// A non-streamed answer; tool call names are mapped back with `names` (the map of the request
+// this answers). Failure: kProtocol (not JSON, no choices), or the classified error of a
 // 200 answer that carries an error object.
-Result<Response> ParseResponse(std::string_view body);
+Result<Response> ParseResponse(std::string_view body, const wire::ToolNames& names = {});
 
 StopReason StopReasonFromWire(std::string_view reason);
 
@@ -61,6 +64,8 @@ bool IsContextLengthError(const wire::VendorError& error);
 
 class StreamDecoderImpl final : public StreamDecoder {
  public:
+  // `names`: the map of the request this stream answers, to read tool call names back.
+  explicit StreamDecoderImpl(wire::ToolNames names = {}) : names_(std::move(names)) {}
   Status OnEvent(const tools::SseEvent& event, const wire::TextSink& on_text) override;
   Result<Response> Finish() override;
 
@@ -70,6 +75,7 @@ class StreamDecoderImpl final : public StreamDecoder {
     std::string name;
     std::string arguments;
   };
+  wire::ToolNames names_;
   bool done_ = false;
   bool finished_ = false;  // a finish_reason arrived
   bool refused_ = false;   // a refusal arrived

@@ -48,7 +48,7 @@ WireProvider::Attempt WireProvider::FromHttpError(const tools::HttpResponse& res
 }
 
 WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
-                                         const std::string& model,
+                                         const std::string& model, const wire::ToolNames& names,
                                          const std::function<void(std::string_view)>& on_delta,
                                          bool& emitted) {
   Attempt out;
@@ -61,7 +61,7 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
       return out;
     }
     if (result->status >= 400) return FromHttpError(*result, model);
-    Result<Response> parsed = ParseBody(result->body);
+    Result<Response> parsed = ParseBody(result->body, names);
     if (!parsed) {
       out.failure = parsed.failure();
       return out;
@@ -75,7 +75,7 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
     return out;
   }
 
-  std::unique_ptr<StreamDecoder> decoder = NewDecoder();
+  std::unique_ptr<StreamDecoder> decoder = NewDecoder(names);
   tools::SseParser parser;
   std::vector<tools::SseEvent> events;
   std::optional<Failure> stream_failure;
@@ -124,7 +124,7 @@ WireProvider::Attempt WireProvider::Once(const tools::HttpRequest& http_request,
   }
   if (result->status >= 400) return FromHttpError(*result, model);
   if (!saw_event && result->Header("content-type").value_or("").rfind("application/json", 0) == 0) {
-    Result<Response> parsed = ParseBody(unstreamed);
+    Result<Response> parsed = ParseBody(unstreamed, names);
     if (!parsed) {
       out.failure = parsed.failure();
       return out;
@@ -158,13 +158,15 @@ Result<Response> WireProvider::Complete(const LlmRequest& request,
   http_request.headers = Headers(options_.stream);
   for (const auto& header : options_.extra_headers) http_request.headers.push_back(header);
   http_request.body = Body(filled, options_.stream);
+  // The converters map tool names the same way when they build the body (wire_tool_names.h).
+  const wire::ToolNames names(filled);
   http_request.timeouts = options_.timeouts;
 
   const std::string host = wire::HostForMessages(http_request.url);
   const int max_attempts = std::max(options_.retry.max_attempts, 1);
   bool emitted = false;
   for (int tried = 1;; ++tried) {
-    Attempt attempt = Once(http_request, filled.model, on_delta, emitted);
+    Attempt attempt = Once(http_request, filled.model, names, on_delta, emitted);
     if (attempt.response) return std::move(*attempt.response);
     Failure failure = std::move(attempt.failure);
     if (attempt.retryable && tried < max_attempts) {

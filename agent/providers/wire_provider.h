@@ -34,6 +34,7 @@
 #include "agent/message.h"
 #include "agent/providers/provider_options.h"
 #include "agent/providers/wire_common.h"
+#include "agent/providers/wire_tool_names.h"
 #include "config/clock.h"
 #include "tools/http/http_client.h"
 #include "tools/http/sse_parser.h"
@@ -69,16 +70,19 @@ class WireProvider : public LlmProvider {
   virtual tools::HttpHeaders Headers(bool stream) const = 0;
   // The request body; `request.model` is already filled in.
   virtual std::string Body(const LlmRequest& request, bool stream) const = 0;
-  virtual std::unique_ptr<StreamDecoder> NewDecoder() const = 0;
+  // `names`: the tool name map of the request (wire::ToolNames(request)), to read tool call names
+  // in the answer back as registry names.
+  virtual std::unique_ptr<StreamDecoder> NewDecoder(const wire::ToolNames& names) const = 0;
   // Parses a 2xx one-shot answer. Failure: kProtocol (not JSON, wrong shape).
-  virtual Result<Response> ParseBody(std::string_view body) const = 0;
+  virtual Result<Response> ParseBody(std::string_view body, const wire::ToolNames& names) const = 0;
   // True when an error body says the prompt exceeds the model's context window.
   virtual bool IsContextLengthError(const wire::VendorError& error) const = 0;
 
  private:
   struct Attempt;
   Attempt Once(const tools::HttpRequest& http_request, const std::string& model,
-               const std::function<void(std::string_view)>& on_delta, bool& emitted);
+               const wire::ToolNames& names, const std::function<void(std::string_view)>& on_delta,
+               bool& emitted);
   Attempt FromHttpError(const tools::HttpResponse& response, const std::string& model) const;
 
   ProviderOptions options_;

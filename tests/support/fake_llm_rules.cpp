@@ -34,6 +34,27 @@ int CountCacheControl(const Json& j) {
   return n;
 }
 
+// Both APIs refuse a tool or function name outside ^[a-zA-Z0-9_-]{1,64}$.
+bool IsValidToolName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string AnthropicNameError(const std::string& where) {
+  return where + ": String should match pattern '^[a-zA-Z0-9_-]{1,64}$'";
+}
+
+std::string OpenAiNameError(const std::string& where) {
+  return "Invalid '" + where +
+         "': string does not match pattern. Expected a string that matches the pattern "
+         "'^[a-zA-Z0-9_-]{1,64}$'.";
+}
+
 }  // namespace
 
 std::string CheckAnthropicRequest(const Json& body) {
@@ -63,6 +84,9 @@ std::string CheckAnthropicRequest(const Json& body) {
       if (!IsNonEmptyString(t, "name")) return "tools: each tool needs a name";
       if (!t.contains("input_schema") || !t["input_schema"].is_object()) {
         return fmt::format("tools.{}.input_schema: Field required", t["name"].get<std::string>());
+      }
+      if (!IsValidToolName(t["name"].get<std::string>())) {
+        return AnthropicNameError(fmt::format("tools.{}.name", tool_names.size()));
       }
       tool_names.insert(t["name"].get<std::string>());
     }
@@ -113,6 +137,9 @@ std::string CheckAnthropicRequest(const Json& body) {
           if (role != "assistant") return where + ": tool_use blocks belong to assistant messages";
           if (!IsNonEmptyString(b, "id") || !IsNonEmptyString(b, "name")) {
             return where + ": tool_use needs id and name";
+          }
+          if (!IsValidToolName(b["name"].get<std::string>())) {
+            return AnthropicNameError(where + ".name");
           }
           if (!b.contains("input") || !b["input"].is_object()) {
             return where + ".input: must be an object";
@@ -178,6 +205,9 @@ std::string CheckOpenAiRequest(const Json& body) {
       if (t["function"].contains("parameters") && !t["function"]["parameters"].is_object()) {
         return "tools: function.parameters must be an object";
       }
+      if (!IsValidToolName(t["function"]["name"].get<std::string>())) {
+        return OpenAiNameError(fmt::format("tools[{}].function.name", tool_names.size()));
+      }
       tool_names.insert(t["function"]["name"].get<std::string>());
     }
   }
@@ -233,6 +263,9 @@ std::string CheckOpenAiRequest(const Json& body) {
             return where +
                    ".tool_calls: each needs id, type \"function\", function.name and "
                    "function.arguments (a string)";
+          }
+          if (!IsValidToolName(f["name"].get<std::string>())) {
+            return OpenAiNameError(where + ".tool_calls.function.name");
           }
           open_calls.insert(c["id"].get<std::string>());
           known_calls.insert(c["id"].get<std::string>());

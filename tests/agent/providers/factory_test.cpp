@@ -49,7 +49,7 @@ TEST_CASE("factory: options come from the provider's config section and http.*")
 
   Result<ProviderOptions> a = ProviderOptionsFor(c, "anthropic", "");
   REQUIRE(a.ok());
-  CHECK(a->model == "claude-sonnet-4-5");
+  CHECK(a->model == "claude-sonnet-5-5");
   CHECK(a->max_tokens == 8192);
   CHECK(a->prompt_cache);
   CHECK(a->key_hint == "ANTHROPIC_API_KEY");
