@@ -389,8 +389,9 @@ LoopOutcome Runner::Run() {
         request.tool_choice = final_turn ? ToolChoice::Only(opt_.final_tool)
                               : replan   ? ToolChoice::None()
                                          : ToolChoice::Auto();
-        std::int64_t chars =
-            static_cast<std::int64_t>(opt_.system_prompt.size()) + convo_.ViewChars();
+        // Counted on the view just built rather than on a second copy of it.
+        std::int64_t chars = static_cast<std::int64_t>(opt_.system_prompt.size());
+        for (const auto& m : request.messages) chars += static_cast<std::int64_t>(m.CharCount());
         for (const auto& s : specs) {
           chars += static_cast<std::int64_t>(s.name.size() + s.description.size() +
                                              s.json_schema.size());
