@@ -225,9 +225,15 @@ std::optional<Detection> DetectDoomLoop(const std::vector<StepSummary>& steps,
     if (!steps[i].replan) seq.push_back(&steps[i]);
   }
   if (seq.empty()) return std::nullopt;
-  std::vector<std::uint64_t> sigs;
-  sigs.reserve(seq.size());
-  for (const auto* s : seq) sigs.push_back(StepSignature(*s));
+  // Only the newest steps are compared by signature (repeated_call looks at the last
+  // repeat_threshold, cycle at the last 2 x max_cycle): older entries stay 0, never read, so a long
+  // session does not rehash its whole history every iteration.
+  const std::size_t window = static_cast<std::size_t>(
+      std::max({options.repeat_threshold, 2, 2 * options.max_cycle}));
+  std::vector<std::uint64_t> sigs(seq.size(), 0);
+  for (std::size_t i = seq.size() > window ? seq.size() - window : 0; i < seq.size(); ++i) {
+    sigs[i] = StepSignature(*seq[i]);
+  }
 
   if (auto d = RepeatedFailure(seq, options)) return d;
   if (auto d = RepeatedCall(seq, sigs, options)) return d;

@@ -107,6 +107,9 @@ class Runner {
   std::int64_t last_prompt_tokens_ = 0;
   std::int64_t last_chars_ = 0;
   double chars_per_token_ = kDefaultCharsPerToken;
+
+  // The threads every iteration's tool calls run on, kept for the session (agent/loop_workers.h).
+  LoopWorkers workers_{static_cast<std::size_t>(std::max(1, opt_.parallel_tools))};
 };
 
 void Runner::Load() {
@@ -386,8 +389,9 @@ LoopOutcome Runner::Run() {
         request.tool_choice = final_turn ? ToolChoice::Only(opt_.final_tool)
                               : replan   ? ToolChoice::None()
                                          : ToolChoice::Auto();
-        std::int64_t chars =
-            static_cast<std::int64_t>(opt_.system_prompt.size()) + convo_.ViewChars();
+        // Counted on the view just built rather than on a second copy of it.
+        std::int64_t chars = static_cast<std::int64_t>(opt_.system_prompt.size());
+        for (const auto& m : request.messages) chars += static_cast<std::int64_t>(m.CharCount());
         for (const auto& s : specs) {
           chars += static_cast<std::int64_t>(s.name.size() + s.description.size() +
                                              s.json_schema.size());
@@ -443,7 +447,7 @@ LoopOutcome Runner::Run() {
         deps_.tools, deps_.store, deps_.clock,         deps_.approval,        deps_.progress,
         id_,         n,           opt_.parallel_tools, opt_.max_result_chars, deps_.interrupt,
         only_tool,   replan};
-    auto executed = ExecuteToolCalls(env, calls, pending_results_);
+    auto executed = ExecuteToolCalls(env, calls, pending_results_, &workers_);
     if (!executed) return Finish(SessionStatus::kInterrupted, "");
     std::vector<ToolResultBlock> blocks;
     int new_evidence = 0;

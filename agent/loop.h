@@ -41,7 +41,7 @@
 // runs, and throws intern::Error "session s-x is being run by another intern process; ..." when
 // another holds it.
 // Thread safety: one RunSession per session at a time; the loop runs read-only tool calls on
-// worker threads (std::async), bounded by parallel_tools.
+// worker threads (agent/loop_workers.h, kept for the whole run), at most parallel_tools at once.
 
 #include <atomic>
 #include <cstdint>

@@ -77,6 +77,11 @@ std::vector<Message> Conversation::View(std::vector<std::int64_t>* seqs) const {
 
 std::int64_t Conversation::ViewChars() const {
   std::int64_t chars = 0;
+  if (!compaction_ && replace_before_seq_ <= 0) {
+    // The view is the messages as they are: count them without copying the conversation.
+    for (const auto& m : messages_) chars += static_cast<std::int64_t>(m.CharCount());
+    return chars;
+  }
   for (const auto& m : View()) chars += static_cast<std::int64_t>(m.CharCount());
   return chars;
 }

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <future>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "agent/loop_state.h"
@@ -117,6 +119,33 @@ ExecutedCall Await(const ToolRunEnv& env, std::future<ExecutedCall>& running,
   return running.get();
 }
 
+// Starts `fn` on `workers`, or on a thread of its own when there is no pool.
+std::future<ExecutedCall> Start(LoopWorkers* workers, std::function<ExecutedCall()> fn) {
+  if (workers == nullptr) return std::async(std::launch::async, std::move(fn));
+  auto task = std::make_shared<std::packaged_task<ExecutedCall()>>(std::move(fn));
+  std::future<ExecutedCall> done = task->get_future();
+  workers->Post([task] { (*task)(); });
+  return done;
+}
+
+// Unlike std::async's, a pool task's future does not wait when destroyed: this waits for every
+// call still running before the calls, the cancel flag and the environment it uses go away (when
+// a failed call's exception leaves ExecuteToolCalls early).
+class WaitForAll {
+ public:
+  explicit WaitForAll(std::vector<std::future<ExecutedCall>>& running) : running_(running) {}
+  WaitForAll(const WaitForAll&) = delete;
+  WaitForAll& operator=(const WaitForAll&) = delete;
+  ~WaitForAll() {
+    for (auto& f : running_) {
+      if (f.valid()) f.wait();
+    }
+  }
+
+ private:
+  std::vector<std::future<ExecutedCall>>& running_;
+};
+
 std::string Describe(const tools::Tool& tool, const std::string& args) {
   auto parsed = tools::ParseToolArguments(tool, args);
   if (!parsed.ok()) return fmt::format("{} {}", tool.name(), OneLine(args, 200));
@@ -168,7 +197,7 @@ std::optional<std::pair<std::int64_t, ExecutedCall>> ExecutedCallFromJson(const 
 
 std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     const ToolRunEnv& env, const std::vector<ToolCall>& calls,
-    const std::map<std::string, ExecutedCall>& recorded) {
+    const std::map<std::string, ExecutedCall>& recorded, LoopWorkers* workers) {
   std::vector<std::optional<ExecutedCall>> results(calls.size());
   std::atomic<bool> cancel{false};
   std::vector<std::size_t> concurrent;
@@ -207,12 +236,12 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     if (StopNow(env)) return std::nullopt;
     std::size_t end = std::min(concurrent.size(), begin + width);
     std::vector<std::future<ExecutedCall>> running;
+    WaitForAll wait_for_all(running);
     for (std::size_t k = begin; k < end; ++k) {
       const ToolCall& call = calls[concurrent[k]];
       env.progress.ToolStarted(call.name, OneLine(call.arguments, 120));
-      running.push_back(std::async(std::launch::async, [&env, &call, &cancel] {
-        return RunOne(env, call, "auto", cancel);
-      }));
+      running.push_back(
+          Start(workers, [&env, &call, &cancel] { return RunOne(env, call, "auto", cancel); }));
     }
     for (std::size_t k = begin; k < end; ++k) {
       ExecutedCall done = Await(env, running[k - begin], cancel);
@@ -238,10 +267,11 @@ std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
       continue;
     }
     env.progress.ToolStarted(call.name, OneLine(call.arguments, 120));
-    auto running = std::async(std::launch::async, [&env, &call, &cancel] {
-      return RunOne(env, call, "approved", cancel);
-    });
-    ExecutedCall done = Await(env, running, cancel);
+    std::vector<std::future<ExecutedCall>> running;
+    WaitForAll wait_for_all(running);
+    running.push_back(
+        Start(workers, [&env, &call, &cancel] { return RunOne(env, call, "approved", cancel); }));
+    ExecutedCall done = Await(env, running.front(), cancel);
     env.progress.ToolFinished(done.call.name, !done.result.is_error, done.duration_ms,
                               static_cast<int>(done.evidence_ids.size()));
     results[i] = std::move(done);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agent/approval.h"
+#include "agent/loop_workers.h"
 #include "agent/message.h"
 #include "agent/progress.h"
 #include "config/clock.h"
@@ -52,10 +53,11 @@ struct ToolRunEnv {
 // when interrupt level 2 was seen before every call had a result: between calls, or while calls ran
 // (they are told through ToolContext::cancelled, waited for, and their results are not recorded, so
 // a resume runs them again). Every call runs on a worker thread so the calling thread can watch the
-// interrupt level.
+// interrupt level: one of `workers` (which must allow at least parallel_tools threads), or a thread
+// of its own when `workers` is nullptr. Returns, or throws, only once no call is running.
 std::optional<std::vector<ExecutedCall>> ExecuteToolCalls(
     const ToolRunEnv& env, const std::vector<ToolCall>& calls,
-    const std::map<std::string, ExecutedCall>& recorded);
+    const std::map<std::string, ExecutedCall>& recorded, LoopWorkers* workers = nullptr);
 
 // `content` unchanged when it has at most `max_chars` characters (UTF-8 code points); otherwise
 // the first max_chars characters plus "\n[… N more characters: read_evidence(id=\"ID\",

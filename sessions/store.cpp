@@ -43,26 +43,30 @@ Session ReadSession(SQLite::Statement& q) {
   return s;
 }
 
-std::optional<Session> SelectSession(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, fmt::format("SELECT {} FROM sessions WHERE id = ?", kSessionColumns));
+std::optional<Session> SelectSession(Store::Impl& impl, const std::string& id) {
+  PreparedStatement q_prepared =
+      impl.Prepared(fmt::format("SELECT {} FROM sessions WHERE id = ?", kSessionColumns));
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return ReadSession(q);
 }
 
-bool SessionExists(SQLite::Database& db, const std::string& id) {
-  SQLite::Statement q(db, "SELECT 1 FROM sessions WHERE id = ?");
+bool SessionExists(Store::Impl& impl, const std::string& id) {
+  PreparedStatement q_prepared = impl.Prepared("SELECT 1 FROM sessions WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, id);
   return q.executeStep();
 }
 
 // Applies the set fields of `update`; returns the number of sessions changed (0 or 1).
-int ApplySessionUpdate(SQLite::Database& db, const std::string& id, const SessionUpdate& update,
+int ApplySessionUpdate(Store::Impl& impl, const std::string& id, const SessionUpdate& update,
                        const std::string& now) {
-  SQLite::Statement q(db,
-                      "UPDATE sessions SET updated_at = ?, status = coalesce(?, status), "
-                      "phase = coalesce(?, phase), loop_state = coalesce(?, loop_state), "
-                      "last_error = coalesce(?, last_error) WHERE id = ?");
+  PreparedStatement q_prepared = impl.Prepared(
+      "UPDATE sessions SET updated_at = ?, status = coalesce(?, status), "
+      "phase = coalesce(?, phase), loop_state = coalesce(?, loop_state), "
+      "last_error = coalesce(?, last_error) WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, now);
   auto bind_text = [&q](int index, const std::optional<std::string>& value) {
     if (value) {
@@ -80,11 +84,12 @@ int ApplySessionUpdate(SQLite::Database& db, const std::string& id, const Sessio
   return q.exec();
 }
 
-void InsertStepRow(SQLite::Database& db, const StepRecord& step, const std::string& now) {
-  SQLite::Statement q(db,
-                      "INSERT INTO steps (session_id, n, phase, provider, model, started_at, "
-                      "finished_at, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, "
-                      "cost_usd, stop_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+void InsertStepRow(Store::Impl& impl, const StepRecord& step, const std::string& now) {
+  PreparedStatement q_prepared = impl.Prepared(
+      "INSERT INTO steps (session_id, n, phase, provider, model, started_at, "
+      "finished_at, tokens_in, tokens_out, tokens_cache_read, tokens_cache_write, "
+      "cost_usd, stop_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, step.session_id);
   q.bind(2, step.n);
   q.bind(3, step.phase);
@@ -102,15 +107,18 @@ void InsertStepRow(SQLite::Database& db, const StepRecord& step, const std::stri
 }
 
 // Returns the seq of the first message inserted (0 when there are none).
-int64_t InsertMessages(SQLite::Database& db, const StepRecord& step, const std::string& now) {
+int64_t InsertMessages(Store::Impl& impl, const StepRecord& step, const std::string& now) {
   if (step.messages.empty()) return 0;
-  SQLite::Statement last(db, "SELECT coalesce(max(seq), 0) FROM messages WHERE session_id = ?");
+  PreparedStatement last_prepared =
+      impl.Prepared("SELECT coalesce(max(seq), 0) FROM messages WHERE session_id = ?");
+  SQLite::Statement& last = *last_prepared;
   last.bind(1, step.session_id);
   last.executeStep();
   const int64_t first = last.getColumn(0).getInt64() + 1;
-  SQLite::Statement q(db,
-                      "INSERT INTO messages (session_id, seq, step, role, content, tool_call_id, "
-                      "created_at) VALUES (?,?,?,?,?,?,?)");
+  PreparedStatement q_prepared = impl.Prepared(
+      "INSERT INTO messages (session_id, seq, step, role, content, tool_call_id, "
+      "created_at) VALUES (?,?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_prepared;
   int64_t seq = first;
   for (const MessageRecord& m : step.messages) {
     q.bind(1, step.session_id);
@@ -126,11 +134,12 @@ int64_t InsertMessages(SQLite::Database& db, const StepRecord& step, const std::
   return first;
 }
 
-void InsertToolCalls(SQLite::Database& db, const StepRecord& step, const std::string& now) {
-  SQLite::Statement q(db,
-                      "INSERT INTO tool_calls (session_id, step, seq, call_id, tool, args, "
-                      "args_hash, result, is_error, result_hash, evidence_ids, approval, "
-                      "duration_ms, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+void InsertToolCalls(Store::Impl& impl, const StepRecord& step, const std::string& now) {
+  PreparedStatement q_prepared = impl.Prepared(
+      "INSERT INTO tool_calls (session_id, step, seq, call_id, tool, args, "
+      "args_hash, result, is_error, result_hash, evidence_ids, approval, "
+      "duration_ms, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_prepared;
   int64_t seq = 1;
   for (const ToolCallRecord& c : step.tool_calls) {
     q.bind(1, step.session_id);
@@ -152,11 +161,12 @@ void InsertToolCalls(SQLite::Database& db, const StepRecord& step, const std::st
   }
 }
 
-void InsertCompactions(SQLite::Database& db, const StepRecord& step, const std::string& now) {
-  SQLite::Statement q(db,
-                      "INSERT INTO compactions (session_id, step, first_seq, last_seq, summary, "
-                      "model, tokens_before, tokens_after, created_at) "
-                      "VALUES (?,?,?,?,?,?,?,?,?)");
+void InsertCompactions(Store::Impl& impl, const StepRecord& step, const std::string& now) {
+  PreparedStatement q_prepared = impl.Prepared(
+      "INSERT INTO compactions (session_id, step, first_seq, last_seq, summary, "
+      "model, tokens_before, tokens_after, created_at) "
+      "VALUES (?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_prepared;
   for (const CompactionRecord& c : step.compactions) {
     q.bind(1, step.session_id);
     q.bind(2, step.n);
@@ -172,12 +182,13 @@ void InsertCompactions(SQLite::Database& db, const StepRecord& step, const std::
   }
 }
 
-void AddStepToSessionCounters(SQLite::Database& db, const StepRecord& step) {
-  SQLite::Statement q(db,
-                      "UPDATE sessions SET iterations = ?, tokens_in = tokens_in + ?, "
-                      "tokens_out = tokens_out + ?, tokens_cache_read = tokens_cache_read + ?, "
-                      "tokens_cache_write = tokens_cache_write + ?, cost_usd = cost_usd + ? "
-                      "WHERE id = ?");
+void AddStepToSessionCounters(Store::Impl& impl, const StepRecord& step) {
+  PreparedStatement q_prepared = impl.Prepared(
+      "UPDATE sessions SET iterations = ?, tokens_in = tokens_in + ?, "
+      "tokens_out = tokens_out + ?, tokens_cache_read = tokens_cache_read + ?, "
+      "tokens_cache_write = tokens_cache_write + ?, cost_usd = cost_usd + ? "
+      "WHERE id = ?");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, step.n);
   q.bind(2, step.usage.input);
   q.bind(3, step.usage.output);
@@ -196,8 +207,8 @@ Session Store::CreateSession(Session session) {
     if (session.id.empty()) {
       do {
         session.id = RandomId("s-");
-      } while (SessionExists(db, session.id));
-    } else if (SessionExists(db, session.id)) {
+      } while (SessionExists(*impl_, session.id));
+    } else if (SessionExists(*impl_, session.id)) {
       throw Error(fmt::format("a session with id {} already exists in the session store at {}",
                               session.id, impl_->path));
     }
@@ -240,7 +251,7 @@ Session Store::CreateSession(Session session) {
 
 std::optional<Session> Store::GetSession(const std::string& id) const {
   return impl_->Run(fmt::format("reading session {}", id),
-                    [&](SQLite::Database& db) { return SelectSession(db, id); });
+                    [&](SQLite::Database&) { return SelectSession(*impl_, id); });
 }
 
 std::vector<Session> Store::ListSessions(const SessionFilter& filter) const {
@@ -279,8 +290,8 @@ std::vector<std::string> Store::SessionIdsWithPrefix(const std::string& prefix,
 }
 
 void Store::UpdateSession(const std::string& id, const SessionUpdate& update) {
-  impl_->Run(fmt::format("updating session {}", id), [&](SQLite::Database& db) {
-    if (ApplySessionUpdate(db, id, update, impl_->Now()) == 0) {
+  impl_->Run(fmt::format("updating session {}", id), [&](SQLite::Database&) {
+    if (ApplySessionUpdate(*impl_, id, update, impl_->Now()) == 0) {
       throw Error(fmt::format("no session \"{}\" in the session store at {}", id, impl_->path));
     }
   });
@@ -291,7 +302,9 @@ CommitResult Store::CommitStep(const StepRecord& step) {
       fmt::format("committing step {} of session {}", step.n, step.session_id),
       [&](SQLite::Database& db) {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement current(db, "SELECT iterations FROM sessions WHERE id = ?");
+        PreparedStatement current_prepared =
+            impl_->Prepared("SELECT iterations FROM sessions WHERE id = ?");
+        SQLite::Statement& current = *current_prepared;
         current.bind(1, step.session_id);
         if (!current.executeStep()) {
           throw Error(
@@ -308,10 +321,10 @@ CommitResult Store::CommitStep(const StepRecord& step) {
         }
         const std::string now = impl_->Now();
         CommitResult result;
-        InsertStepRow(db, step, now);
-        result.first_message_seq = InsertMessages(db, step, now);
-        InsertToolCalls(db, step, now);
-        InsertCompactions(db, step, now);
+        InsertStepRow(*impl_, step, now);
+        result.first_message_seq = InsertMessages(*impl_, step, now);
+        InsertToolCalls(*impl_, step, now);
+        InsertCompactions(*impl_, step, now);
         for (EventRecord event : step.events) {
           event.session_id = step.session_id;
           event.step = step.n;
@@ -321,8 +334,8 @@ CommitResult Store::CommitStep(const StepRecord& step) {
         for (const EvidenceInput& input : step.evidence) {
           result.evidence_ids.push_back(InsertEvidence(*impl_, step.session_id, input, step.n));
         }
-        AddStepToSessionCounters(db, step);
-        ApplySessionUpdate(db, step.session_id, step.session, now);
+        AddStepToSessionCounters(*impl_, step);
+        ApplySessionUpdate(*impl_, step.session_id, step.session, now);
         tx.commit();
         return result;
       });
@@ -334,7 +347,7 @@ std::optional<SessionHistory> Store::LoadHistory(const std::string& session_id) 
       [&](SQLite::Database& db) -> std::optional<SessionHistory> {
         // One read transaction: a writer committing meanwhile cannot tear the picture.
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::DEFERRED);
-        std::optional<Session> session = SelectSession(db, session_id);
+        std::optional<Session> session = SelectSession(*impl_, session_id);
         if (!session) return std::nullopt;
         SessionHistory history;
         history.session = std::move(*session);

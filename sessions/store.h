@@ -3,9 +3,9 @@
 // their iterations, messages, tool calls, the evidence ledger, drafts, approvals, jobs, events,
 // the HTTP cache and catalog additions. The schema is in sessions/schema.cpp.
 //
-// Durability: WAL journal, synchronous=FULL, foreign keys on. CommitStep writes an iteration and
-// everything it produced in one transaction, so a process killed at any instant leaves every
-// committed step whole and no part of an uncommitted one.
+// Durability: WAL journal, synchronous=NORMAL (sessions/store_open.cpp says why), foreign keys
+// on. CommitStep writes an iteration and everything it produced in one transaction, so a process
+// killed at any instant leaves every committed step whole and no part of an uncommitted one.
 //
 // Errors: SQLite failures (disk full, I/O error, a corrupt page) throw intern::Error whose message
 // names the action and the file ("committing step 3 of session s-ab12cd34 in the session store at
@@ -13,8 +13,9 @@
 // on jobs whose lease may have been lost return Status.
 //
 // Thread safety: a Store may be shared by threads; its calls are serialised by an internal mutex
-// (the evidence ledger is written by concurrent read-only tool calls). Several processes may open
-// the same file: SQLite's locks serialise writers, each waiting up to busy_timeout_ms.
+// (the evidence ledger is written by concurrent read-only tool calls), which also guards the
+// prepared statements it keeps for its connection. Several processes may open the same file:
+// SQLite's locks serialise writers, each waiting up to busy_timeout_ms.
 
 #include <chrono>
 #include <filesystem>

@@ -5,10 +5,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "config/clock.h"
@@ -16,6 +18,31 @@
 #include "sessions/store.h"
 
 namespace intern::sessions {
+
+// A prepared statement lent out by Store::Impl::Prepared: bindings cleared when lent, reset when
+// the lease ends, so a SELECT stepped only part-way never keeps a read transaction open (which
+// would hide other processes' commits and hold back checkpoints). Use it under Impl::mu only,
+// and within the one call that leased it.
+class PreparedStatement {
+ public:
+  PreparedStatement(SQLite::Statement& statement, bool* busy)
+      : statement_(&statement), busy_(busy) {}
+  explicit PreparedStatement(std::unique_ptr<SQLite::Statement> owned)
+      : owned_(std::move(owned)), statement_(owned_.get()) {}
+  PreparedStatement(const PreparedStatement&) = delete;
+  PreparedStatement& operator=(const PreparedStatement&) = delete;
+  ~PreparedStatement() {
+    statement_->tryReset();  // the error it may report is the one the last step already threw
+    if (busy_ != nullptr) *busy_ = false;
+  }
+  SQLite::Statement& operator*() { return *statement_; }
+  SQLite::Statement* operator->() { return statement_; }
+
+ private:
+  std::unique_ptr<SQLite::Statement> owned_;
+  SQLite::Statement* statement_;
+  bool* busy_ = nullptr;
+};
 
 struct Store::Impl {
   Impl(std::string path_in, SQLite::Database db_in, const Clock& clock_in)
@@ -28,6 +55,22 @@ struct Store::Impl {
   std::mutex mu;
 
   std::string Now() const;
+
+  // The statement for `sql`, compiled on its first use and kept for the connection's life:
+  // parsing is most of the cost of a small write. A statement already lent out (a nested use of
+  // the same text) is compiled afresh instead. Call under `mu` (inside Run).
+  PreparedStatement Prepared(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      auto compiled = std::make_unique<SQLite::Statement>(db, sql);  // throws before caching
+      it = statements_.emplace(sql, CachedEntry{std::move(compiled), false}).first;
+    }
+    CachedEntry& entry = it->second;
+    if (entry.busy) return PreparedStatement(std::make_unique<SQLite::Statement>(db, sql));
+    entry.statement->clearBindings();
+    entry.busy = true;
+    return PreparedStatement(*entry.statement, &entry.busy);
+  }
 
   // Runs `fn(db)` under the mutex and turns SQLite and JSON exceptions into intern::Error that
   // names `action` and the file. intern::Error thrown by `fn` passes through unchanged.
@@ -45,6 +88,14 @@ struct Store::Impl {
                       action, path, e.what()));
     }
   }
+
+ private:
+  struct CachedEntry {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool busy = false;
+  };
+  // After `db`: destroyed first, so every statement is finalised before the connection closes.
+  std::unordered_map<std::string, CachedEntry> statements_;
 };
 
 // "2026-01-01T00:00:00.000Z"

@@ -56,16 +56,18 @@ EvidenceRecord ReadEvidence(SQLite::Statement& q) {
 std::string InsertEvidence(Store::Impl& impl, const std::string& session_id,
                            const EvidenceInput& input, std::optional<int64_t> step) {
   const std::string hash = EvidenceContentHash(input);
-  SQLite::Statement existing(impl.db,
-                             "SELECT num FROM evidence WHERE session_id = ? AND content_hash = ?");
+  PreparedStatement existing_prepared =
+      impl.Prepared("SELECT num FROM evidence WHERE session_id = ? AND content_hash = ?");
+  SQLite::Statement& existing = *existing_prepared;
   existing.bind(1, session_id);
   existing.bind(2, hash);
   if (existing.executeStep()) return EvidenceId(existing.getColumn(0).getInt64());
 
-  SQLite::Statement q(impl.db,
-                      "INSERT INTO evidence (session_id, step, subject, kind, field, value, "
-                      "source_url, title, quote, body, tool, retrieved_at, content_hash) "
-                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  PreparedStatement q_prepared = impl.Prepared(
+      "INSERT INTO evidence (session_id, step, subject, kind, field, value, "
+      "source_url, title, quote, body, tool, retrieved_at, content_hash) "
+      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_prepared;
   q.bind(1, session_id);
   BindOptional(q, 2, step);
   q.bind(3, input.subject);
@@ -97,7 +99,8 @@ std::string Store::RecordEvidence(const std::string& session_id, const EvidenceI
   return impl_->Run(
       fmt::format("recording evidence for session {}", session_id), [&](SQLite::Database& db) {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement exists(db, "SELECT 1 FROM sessions WHERE id = ?");
+        PreparedStatement exists_prepared = impl_->Prepared("SELECT 1 FROM sessions WHERE id = ?");
+        SQLite::Statement& exists = *exists_prepared;
         exists.bind(1, session_id);
         if (!exists.executeStep()) {
           throw Error(
@@ -160,9 +163,10 @@ std::optional<int64_t> Store::EvidenceBodyLength(const std::string& id) const {
 // ---- events ----
 
 int64_t InsertEvent(Store::Impl& impl, const EventRecord& event) {
-  SQLite::Statement q(impl.db,
-                      "INSERT INTO events (session_id, step, at, level, kind, message) "
-                      "VALUES (?,?,?,?,?,?)");
+  PreparedStatement q_prepared = impl.Prepared(
+      "INSERT INTO events (session_id, step, at, level, kind, message) "
+      "VALUES (?,?,?,?,?,?)");
+  SQLite::Statement& q = *q_prepared;
   if (event.session_id.empty()) {
     q.bind(1);
   } else {
