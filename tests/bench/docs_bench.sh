@@ -12,8 +12,8 @@
 # Then docs_bench indexes the corpus into a fresh database and times 100 queries
 # (tests/bench/doc_queries.txt) against the index and against `rg -l -i -F`.
 #
-# DOCS_QUICK=1: a corpus about a tenth of the size (the first 3000 documents and 300 man pages,
-# under /tmp/intern-docs-bench-quick) for a run of seconds; its ingest figure has no target.
+# DOCS_QUICK=1: a smaller corpus (the first 3000 documents and 300 man pages, about 150 MB here,
+# under /tmp/intern-docs-bench-quick) whose ingest takes seconds; its ingest figure has no target.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
