@@ -19,6 +19,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 // Only system calls from here on: no allocation, no stdio, no exceptions (see contain.h).
@@ -29,6 +30,7 @@ namespace {
 // The host directory the new root is attached to before pivot_root. Only our private mount
 // namespace sees the attachment.
 #define STAGE "/tmp"
+static_assert(std::string_view(STAGE) == std::string_view(kStagePath));
 
 std::int64_t MonotonicNs() {
   timespec ts{};
@@ -101,6 +103,12 @@ void BuildMountTree(const ChildPlan& plan) {
     Die(plan, "attaching the new root");
   }
   ::close(root);
+  for (int i = 0; i < plan.hidden_count; ++i) {
+    if (::mount("tmpfs", plan.hidden[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                "size=4k,mode=0755") != 0) {
+      Die(plan, "hiding a host directory");
+    }
+  }
   if (::mount("tmpfs", STAGE "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, plan.tmp_options) != 0) {
     Die(plan, "mounting the /tmp tmpfs");
   }

@@ -16,6 +16,10 @@
 
 namespace intern::sandbox {
 
+// The host directory the native init attaches the new root to before pivot_root (only its private
+// mount namespace sees the attachment); paths of the new root are prefixed with it until then.
+inline constexpr const char* kStagePath = "/tmp";
+
 struct ReportRecord {
   enum Kind : std::int32_t { kSetupError = 1, kStarted = 2, kExited = 3 };
   std::int32_t kind = 0;
@@ -43,6 +47,8 @@ struct ChildPlan {
   bool drop_groups = false;       // setgroups(0) is allowed (the parent is root)
   const char* scratch = nullptr;  // host path or nullptr
   const char* tmp_options = nullptr;  // tmpfs options for /tmp ("size=...,mode=1777")
+  const char* const* hidden = nullptr;  // staged paths ("/tmp/home") each covered by an empty
+  int hidden_count = 0;                 // read-only tmpfs (hidden_paths.h)
   bool loopback = false;          // bring `lo` up
   const char* cwd = "/";
   const char* const* exec_paths = nullptr;  // candidates for argv[0], tried in order

@@ -17,6 +17,7 @@
 #include "sandbox/cgroup.h"
 #include "sandbox/cgroup_spawner.h"
 #include "sandbox/contain.h"
+#include "sandbox/hidden_paths.h"
 #include "sandbox/outcome.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp_policy.h"
@@ -253,7 +254,8 @@ Result<RunResult> LinuxSandbox::Run(const RunSpec& spec) {
 
 // Defined in bwrap_args.cpp.
 std::vector<std::string> BwrapArguments(const std::string& bwrap, const RunSpec& spec,
-                                        const std::string& cwd);
+                                        const std::string& cwd,
+                                        const std::vector<std::string>& hidden);
 
 namespace {
 
@@ -283,13 +285,23 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   std::string bwrap;
   std::vector<std::string> argv = spec.argv;
   PreparedCommand cmd = Prepare(spec, argv);
+  // Host directories that may hold keys, covered inside by empty tmpfs mounts; the native init
+  // mounts them under the staging point where it attaches the new root.
+  std::vector<std::string> hidden;
+  std::vector<std::string> staged_hidden;
+  std::vector<const char*> staged_hidden_ptrs;
+  if (isolation != Isolation::kNone) hidden = HiddenHostPaths(HiddenCandidates(), spec.scratch_dir);
+  if (isolation == Isolation::kNative) {
+    for (const std::string& dir : hidden) staged_hidden.push_back(kStagePath + dir);
+    for (const std::string& dir : staged_hidden) staged_hidden_ptrs.push_back(dir.c_str());
+  }
   if (isolation == Isolation::kBubblewrap) {
     bwrap = FindBwrap(options_.bwrap_path);
     if (bwrap.empty()) {
       *refused = true;
       return Fail(ErrorCode::kUnavailable, "bwrap is not installed");
     }
-    cmd = Prepare(spec, BwrapArguments(bwrap, spec, cmd.cwd));
+    cmd = Prepare(spec, BwrapArguments(bwrap, spec, cmd.cwd, hidden));
   }
   auto program = Program(spec.network == Network::kLoopback);
   if (!program) return program.failure();
@@ -302,6 +314,8 @@ Result<RunResult> LinuxSandbox::RunWith(Isolation isolation, const RunSpec& spec
   plan.drop_groups = root;
   plan.scratch = spec.scratch_dir.empty() ? nullptr : spec.scratch_dir.c_str();
   plan.tmp_options = cmd.tmp_options.c_str();
+  plan.hidden = staged_hidden_ptrs.data();
+  plan.hidden_count = static_cast<int>(staged_hidden_ptrs.size());
   plan.loopback = spec.network == Network::kLoopback;
   plan.cwd = cmd.cwd.c_str();
   plan.exec_paths = cmd.path_ptrs.data();

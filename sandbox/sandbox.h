@@ -10,6 +10,14 @@
 //   when a containment step or exec failed (code kInvalidArgument when the command does not
 //   exist, else kIo), or say that no isolation is available (kUnavailable) and how to proceed.
 // - Every run leaves no process, mount or cgroup behind, whatever happens.
+// - What the command sees (native and bwrap): the host's root read-only, a private /tmp tmpfs
+//   with the scratch directory at kScratchPath, its own /proc and a minimal read-only /dev. Host
+//   directories that may hold API keys are covered by empty read-only tmpfs mounts: /root, /home,
+//   /etc/intern and the directories named by this process's $HOME, $XDG_CONFIG_HOME,
+//   $XDG_DATA_HOME and $INTERN_HOME, when they exist (read at each Run; hidden_paths.h), except
+//   the scratch directory itself, which stays reachable at kScratchPath wherever it lives. A
+//   command whose executable lives under one of them cannot be run. The unisolated backend
+//   (kNone) hides nothing.
 // Thread safety: Run may be called from several threads at once.
 
 #include <memory>

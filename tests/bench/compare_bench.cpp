@@ -227,6 +227,17 @@ ScriptedRun RunScriptedCompare(const std::vector<intern::testing::FakeTurn>& scr
   return result;
 }
 
+// One tab-separated line for tests/bench/run's table.
+void Result(const std::string& figure, const std::string& value, const std::string& target,
+            bool pass) {
+  fmt::print("RESULT\tcompare\t{}\t{}\t{}\t{}\n", figure, value, target, pass ? "PASS" : "FAIL");
+}
+
+// "tmp" or "/dev/shm", for the figure's name.
+std::string Where(const fs::path& base) {
+  return base == "/dev/shm" ? "store on tmpfs" : "store in " + base.string();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -262,6 +273,11 @@ int main(int argc, char** argv) {
         *std::max_element(walls.begin(), walls.end()));
     fmt::print("  peak RSS  max {:7.1f} MB                                  (target < 50 MB)\n",
                static_cast<double>(max_rss_kb) / 1024.0);
+    const double rss_mb = static_cast<double>(max_rss_kb) / 1024.0;
+    Result(fmt::format("offline `intern compare`, {}, {} runs: wall median", Where(base), runs),
+           fmt::format("{:.1f} ms", Median(walls)), "< 1000 ms", Median(walls) < 1000);
+    Result(fmt::format("offline `intern compare`, {}: peak RSS", Where(base)),
+           fmt::format("{:.1f} MB", rss_mb), "< 50 MB", rss_mb < 50);
   }
   if (failures > 0) fmt::print("  {} runs did not exit 0\n", failures);
 
@@ -289,6 +305,11 @@ int main(int argc, char** argv) {
         *std::max_element(wall.begin(), wall.end()));
     fmt::print("  CPU    median {:7.1f} ms   ({:.1f} ms wall per iteration)\n", Median(cpu),
                Median(wall) / std::max(1, last.iterations));
+      Result(fmt::format("scripted {}-iteration compare over loopback HTTP, {}: wall median",
+                       last.iterations, Where(base)),
+           fmt::format("{:.1f} ms ({:.1f} ms CPU)", Median(wall), Median(cpu)), "< 2000 ms",
+           Median(wall) < 2000 && last.draft);
   }
+  if (failures > 0) Result("offline runs that did not exit 0", std::to_string(failures), "0", false);
   return failures > 0 || !all_drafts ? 1 : 0;
 }

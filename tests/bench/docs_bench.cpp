@@ -105,6 +105,15 @@ void PrintLatency(const char* name, const std::vector<double>& ms) {
       *std::max_element(ms.begin(), ms.end()));
 }
 
+// One tab-separated line for tests/bench/run's table: figure, value, target, PASS|FAIL|-.
+void Result(const std::string& figure, const std::string& value, const std::string& target,
+            const char* status) {
+  std::cout << fmt::format("RESULT\tdocs\t{}\t{}\t{}\t{}\n", figure, value, target, status);
+}
+
+// The full corpus's ingest target; a quick corpus (DOCS_BENCH_QUICK set) has none.
+bool QuickCorpus() { return std::getenv("DOCS_BENCH_QUICK") != nullptr; }
+
 void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::string& db) {
   auto t0 = Clock::now();
   double cpu0 = CpuSeconds();
@@ -137,6 +146,10 @@ void Ingest(intern::tools::DocIndex& index, const fs::path& corpus, const std::s
       mb / ingest_s, optimize_s, ingest_s + optimize_s, cpu_s);
   std::cout << fmt::format("index      {:.1f} MB on disk\n",
                            static_cast<double>(fs::file_size(db)) / 1e6);
+  double total_s = ingest_s + optimize_s;
+  Result(fmt::format("ingest of {:.1f} MB{}", mb, QuickCorpus() ? " (quick corpus)" : ""),
+         fmt::format("{:.1f} s ({:.1f} MB/s, {:.1f} s CPU)", total_s, mb / total_s, cpu_s),
+         QuickCorpus() ? "-" : "< 120 s", QuickCorpus() ? "-" : (total_s < 120 ? "PASS" : "FAIL"));
 }
 
 }  // namespace
@@ -197,6 +210,10 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < 5 && i < order.size(); ++i) {
     std::cout << fmt::format("  slowest {:8.2f} ms  {}\n", index_ms[order[i]], queries[order[i]]);
   }
+  const double p99 = Percentile(index_ms, 99);
+  Result(fmt::format("query latency, {} queries", queries.size()),
+         fmt::format("p50 {:.2f} ms, p99 {:.2f} ms", Percentile(index_ms, 50), p99), "p99 < 20 ms",
+         p99 < 20 ? "PASS" : "FAIL");
   // DOCS_BENCH_NO_RG=1 skips the ripgrep half (for tuning the index alone).
   if (std::getenv("DOCS_BENCH_NO_RG") != nullptr) return 0;
   std::vector<double> rg_ms;
@@ -220,5 +237,10 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("ratio      rg/index at p50 {:.0f}x, at p99 {:.0f}x\n",
                            Percentile(rg_ms, 50) / Percentile(index_ms, 50),
                            Percentile(rg_ms, 99) / Percentile(index_ms, 99));
+  const double ratio = Percentile(rg_ms, 50) / Percentile(index_ms, 50);
+  Result("the same queries with `rg -l -i -F`",
+         fmt::format("p50 {:.0f} ms, p99 {:.0f} ms (index {:.0f}x faster at p50)",
+                     Percentile(rg_ms, 50), Percentile(rg_ms, 99), ratio),
+         ">= 20x", ratio >= 20 ? "PASS" : "FAIL");
   return 0;
 }

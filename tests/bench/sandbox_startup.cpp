@@ -1,6 +1,7 @@
 // Start-up overhead of running /bin/true: bare fork/exec, our sandbox (with and without a
 // cgroup) and bubblewrap, interleaved in one run so they see the same machine load.
-// Usage: sandbox_startup [RUNS]   (default 500). Prints one table; tests/bench/run calls it.
+// Usage: sandbox_startup [RUNS]   (default 500). Prints one table, then one tab-separated
+// "RESULT benchmark figure value target status" line per figure, which tests/bench/run collects.
 
 #include <fmt/format.h>
 #include <sys/wait.h>
@@ -110,10 +111,22 @@ int main(int argc, char** argv) {
                Percentile(v.ms, 0.1), Percentile(v.ms, 0.9), *std::min_element(v.ms.begin(), v.ms.end()),
                median / bare, v.failures);
   }
+  double ours = Percentile(variants[1].ms, 0.5);
+  double bwrap = have_bwrap ? Percentile(variants.back().ms, 0.5) : 0;
+  bool met = ours < 3.0 && (!have_bwrap || ours < bwrap);
   if (have_bwrap) {
-    double ours = Percentile(variants[1].ms, 0.5), bwrap = Percentile(variants.back().ms, 0.5);
     fmt::print("intern sandbox (cgroup {}) / bwrap: {:.2f}; target: median under 3 ms and below bwrap: {}\n",
-               cgroup, ours / bwrap, ours < 3.0 && ours < bwrap ? "met" : "NOT met");
+               cgroup, ours / bwrap, met ? "met" : "NOT met");
   }
+  auto result = [&](const Variant& v, const std::string& target, const char* status) {
+    fmt::print("RESULT\tsandbox\t{} median, /bin/true\t{:.2f} ms (p10 {:.2f} ms){}\t{}\t{}\n", v.name,
+               Percentile(v.ms, 0.5), Percentile(v.ms, 0.1),
+               v.failures > 0 ? fmt::format(", {} failed", v.failures) : "", target, status);
+  };
+  result(variants[0], "-", "-");
+  result(variants[1], have_bwrap ? "< 3 ms and < bwrap" : "< 3 ms",
+         met && variants[1].failures == 0 ? "PASS" : "FAIL");
+  result(variants[2], "-", variants[2].failures == 0 ? "-" : "FAIL");
+  if (have_bwrap) result(variants.back(), "-", "-");
   return 0;
 }
