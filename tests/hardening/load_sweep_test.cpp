@@ -8,6 +8,8 @@
 //
 // INTERN_LOAD_JOBS (default 20; scripts/load-sweep runs 50) and INTERN_LOAD_SEED (default a fixed
 // one; printed with every failure) choose the size and the random faults.
+#include <malloc.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -35,8 +37,10 @@ namespace {
 using agent::JobContext;
 using agent::JobOutcome;
 
-// Resident memory of this process in KiB (VmRSS; VmHWM only grows, so it cannot show a return).
+// Resident memory of this process in KiB (VmRSS; VmHWM only grows, so it cannot show a return),
+// after giving freed heap back to the system so that only memory still in use counts.
 long ResidentKib() {
+  ::malloc_trim(0);
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
