@@ -274,6 +274,19 @@ Result<std::string> SiteRepo::Commit(const std::vector<SiteFile>& files, const G
                                  fmt::format("committed {}, but checking out the files failed in",
                                              git::OidHex(commit_id)));
       }
+      // A publish killed inside an earlier checkout can leave the index behind its branch, and
+      // checkout adds no entry back for a file that already holds the right content; so the
+      // index is made the new tree itself, or the site would stay dirty for good.
+      git_index* raw_index = nullptr;
+      rc = git_repository_index(&raw_index, repo);
+      git::Index index(raw_index);
+      if (rc >= 0) rc = git_index_read_tree(index.get(), tree.get());
+      if (rc >= 0) rc = git_index_write(index.get());
+      if (rc < 0) {
+        return impl_->GitFailure(rc,
+                                 fmt::format("committed {}, but writing the index failed in",
+                                             git::OidHex(commit_id)));
+      }
     }
   }
   return git::OidHex(commit_id);
