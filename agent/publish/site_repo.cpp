@@ -18,9 +18,16 @@ struct SiteRepo::Impl {
   std::string RefName() const { return "refs/heads/" + branch; }
 
   // "<action> the site repository at PATH: <libgit2's message>".
+  // A lock file in the way (GIT_ELOCKED) gets the fix too: a publish killed while libgit2 held
+  // `index.lock` or a ref's `.lock` leaves it behind, and every later publish would fail on it.
   Failure GitFailure(int rc, std::string_view action) const {
-    return git::ErrorFailure(rc,
-                             fmt::format("{} the site repository at {}", action, path.string()));
+    Failure failure =
+        git::ErrorFailure(rc, fmt::format("{} the site repository at {}", action, path.string()));
+    if (rc == GIT_ELOCKED) {
+      failure.message += "; if no other publish is running, an interrupted one left that .lock "
+                         "file behind: delete it and run the command again";
+    }
+    return failure;
   }
 };
 
