@@ -1,5 +1,10 @@
 #include "config/clock.h"
 
+#include <fmt/format.h>
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
 #include <thread>
 
 namespace intern {
@@ -47,6 +52,20 @@ void FakeClock::Advance(Duration d) {
 std::vector<FakeClock::Duration> FakeClock::sleeps() const {
   std::lock_guard lock(mu_);
   return sleeps_;
+}
+
+std::string FormatAge(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
+  std::tm tm{};
+  std::istringstream in(rfc3339);
+  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (in.fail()) return "?";
+  auto then = std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
+  if (secs < 0) secs = 0;
+  if (secs < 60) return fmt::format("{}s", secs);
+  if (secs < 3600) return fmt::format("{}m", secs / 60);
+  if (secs < 86400) return fmt::format("{}h", secs / 3600);
+  return fmt::format("{}d", secs / 86400);
 }
 
 }  // namespace intern

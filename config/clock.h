@@ -6,6 +6,7 @@
 // Thread safety: SystemClock is stateless; FakeClock is safe to use from several threads.
 
 #include <chrono>
+#include <string>
 #include <mutex>
 #include <vector>
 
@@ -54,5 +55,9 @@ class FakeClock final : public Clock {
   std::chrono::steady_clock::duration elapsed_{};
   std::vector<Duration> sleeps_;
 };
+
+// "45s", "3m", "5h", "2d" from an RFC 3339 UTC time (as the store writes them) to `now`, rounded
+// down; "?" when the time does not parse. For listings (drafts, review).
+std::string FormatAge(const std::string& rfc3339, std::chrono::system_clock::time_point now);
 
 }  // namespace intern

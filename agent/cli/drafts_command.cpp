@@ -28,21 +28,6 @@ struct DraftsArgs {
   std::string format = "md";
 };
 
-// "3m", "5h", "2d" between an RFC 3339 UTC time and now; "?" when the time does not parse.
-std::string Age(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
-  std::tm tm{};
-  std::istringstream in(rfc3339);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail()) return "?";
-  auto then = std::chrono::system_clock::from_time_t(timegm(&tm));
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
-  if (secs < 0) secs = 0;
-  if (secs < 60) return fmt::format("{}s", secs);
-  if (secs < 3600) return fmt::format("{}m", secs / 60);
-  if (secs < 86400) return fmt::format("{}h", secs / 3600);
-  return fmt::format("{}d", secs / 86400);
-}
-
 double CostOf(const sessions::DraftRecord& d) {
   nlohmann::json doc = nlohmann::json::parse(d.document, nullptr, false);
   if (!doc.is_object() || !doc.contains("cost") || !doc["cost"].is_object()) return 0.0;
@@ -105,7 +90,7 @@ void List(CliContext& ctx, const DraftsArgs& args) {
     std::string flags;
     for (const auto& f : d.flags) flags += (flags.empty() ? "" : ",") + f;
     ctx.out << fmt::format("{:<11}  {:<14}  {:<5}  {:>8}  {:<20}  {}\n", d.id,
-                           sessions::DraftStatusName(d.status), Age(d.created_at, now),
+                           sessions::DraftStatusName(d.status), FormatAge(d.created_at, now),
                            fmt::format("${:.4f}", CostOf(d)), flags.empty() ? "-" : flags, d.title);
   }
 }

@@ -12,6 +12,7 @@
 #include "agent/review/approval_check.h"
 #include "agent/review/comparison_diff.h"
 #include "agent/review/feedback.h"
+#include "config/clock.h"
 #include "sessions/sha256.h"
 #include "sessions/store.h"
 #include "tools/store_ledger.h"
@@ -20,20 +21,6 @@ namespace intern::agent {
 namespace {
 
 bool Blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
-
-std::string Age(const std::string& rfc3339, std::chrono::system_clock::time_point now) {
-  std::tm tm{};
-  std::istringstream in(rfc3339);
-  in >> std::get_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (in.fail()) return "?";
-  auto then = std::chrono::system_clock::from_time_t(timegm(&tm));
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(now - then).count();
-  if (secs < 0) secs = 0;
-  if (secs < 60) return fmt::format("{}s", secs);
-  if (secs < 3600) return fmt::format("{}m", secs / 60);
-  if (secs < 86400) return fmt::format("{}h", secs / 3600);
-  return fmt::format("{}d", secs / 86400);
-}
 
 // Refusals every decision shares; nullopt when the decision may be recorded.
 std::optional<Failure> Undecidable(const ReviewServices& services,
@@ -125,7 +112,7 @@ std::vector<PendingDraft> ListPending(const sessions::Store& store,
     p.version = d.version;
     p.title = d.title;
     p.created_at = d.created_at;
-    p.age = Age(d.created_at, now);
+    p.age = FormatAge(d.created_at, now);
     p.flags = d.flags;
     Result<Comparison> doc = ComparisonFromJson(d.document);
     if (doc.ok()) {
