@@ -61,6 +61,8 @@ void Publish(CliContext& ctx, const PublishArgs& args) {
                           {"branch", o.branch},
                           {"commit", o.commit},
                           {"committed", o.committed},
+                          {"adopted", o.adopted},
+                          {"removed_locks", o.removed_locks},
                           {"files", o.files},
                           {"approved_by", o.approved_by},
                           {"author_email", o.author_email},

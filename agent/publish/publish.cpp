@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <optional>
 
 #include "agent/comparison_json.h"
 #include "agent/comparison_markdown.h"
@@ -65,6 +66,40 @@ Status PushSite(SiteRepo& site, const config::Config& config, const PublishOptio
   return site.Push(config.publish.remote, PushCredentialsFromEnv(options.env));
 }
 
+// The commit an interrupted publish of `draft_id` made (publish.h): its "Draft:" trailer names
+// the draft and its `document_path` holds `document` exactly; nullopt when there is none.
+Result<std::optional<std::string>> FindEarlierCommit(const SiteRepo& site,
+                                                     const std::string& draft_id,
+                                                     const std::string& document_path,
+                                                     const std::string& document) {
+  Result<std::optional<std::string>> found = site.FindByTrailer("Draft", draft_id);
+  if (!found.ok() || !found.value()) return found;
+  Result<std::optional<std::string>> stored = site.ReadAt(*found.value(), document_path);
+  if (!stored.ok()) return stored.failure();
+  if (stored.value() != document) return std::optional<std::string>();
+  return found;
+}
+
+// Steps 4 and 5 (publish.h) once outcome.commit is on the branch.
+Result<PublishOutcome> Finish(sessions::Store& store, SiteRepo& site,
+                              const config::Config& config, const PublishOptions& options,
+                              PublishOutcome outcome) {
+  store.MarkDraftPublished(outcome.draft_id, outcome.commit);
+  if (options.push) {
+    Status pushed = PushSite(site, config, options);
+    if (!pushed.ok()) {
+      return Fail(pushed.code(),
+                  fmt::format("draft {} is published as commit {} in {}, but the push failed "
+                              "({}); `intern publish {} --push` pushes it again",
+                              outcome.draft_id, ShortCommit(outcome.commit),
+                              outcome.repo.string(), pushed.message(), outcome.draft_id));
+    }
+    outcome.pushed = true;
+    outcome.remote = config.publish.remote;
+  }
+  return outcome;
+}
+
 }  // namespace
 
 std::string AuthorEmail(const std::string& reviewer, const std::string& configured,
@@ -100,10 +135,13 @@ std::string CommitMessage(const std::string& first_subject, const std::string& s
 
 std::string DescribeOutcome(const PublishOutcome& o) {
   std::vector<std::string> parts;
+  for (const std::string& lock : o.removed_locks)
+    parts.push_back(fmt::format("Removed the stale lock file {} an interrupted publish left.", lock));
   if (o.committed)
-    parts.push_back(fmt::format("Published draft {} as comparisons/{}.html in {} (commit {}, {}).",
+    parts.push_back(fmt::format("Published draft {} as comparisons/{}.html in {} (commit {}, {}{}).",
                                 o.draft_id, o.slug, o.repo.string(), ShortCommit(o.commit),
-                                o.branch));
+                                o.branch,
+                                o.adopted ? "; an interrupted publish had made the commit" : ""));
   if (o.pushed) parts.push_back(fmt::format("Pushed {} to {}.", o.branch, o.remote));
   return fmt::format("{}", fmt::join(parts, " "));
 }
@@ -158,6 +196,22 @@ Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config
 
   Result<SiteRepo> site = SiteRepo::OpenOrCreate(outcome.repo, outcome.branch);
   if (!site.ok()) return site.failure();
+  for (const auto& lock : site.value().removed_locks()) outcome.removed_locks.push_back(lock);
+
+  const std::string stem = "comparisons/" + outcome.slug;
+  const std::string document = ComparisonToJson(comparison) + "\n";
+  outcome.files = {stem + ".md", stem + ".json", stem + ".html", "index.json", "index.html"};
+  Result<std::optional<std::string>> earlier =
+      FindEarlierCommit(site.value(), approved.draft.id, stem + ".json", document);
+  if (!earlier.ok()) return earlier.failure();
+  if (earlier.value()) {
+    Status checked_out = site.value().CheckOutTip();
+    if (!checked_out.ok()) return checked_out.failure();
+    outcome.commit = *earlier.value();
+    outcome.committed = true;
+    outcome.adopted = true;
+    return Finish(store, site.value(), config, options, std::move(outcome));
+  }
 
   const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock::Instance();
   const auto now = clock.Now();
@@ -175,15 +229,13 @@ Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config
   page.approved_at = approved.approval.decided_at;
   page.published_at = published_at;
 
-  const std::string stem = "comparisons/" + outcome.slug;
   std::vector<SiteFile> files = {
       {stem + ".md", RenderMarkdown(comparison)},
-      {stem + ".json", ComparisonToJson(comparison) + "\n"},
+      {stem + ".json", document},
       {stem + ".html", RenderComparisonHtml(comparison, page)},
       {"index.json", RenderSiteIndexJson(entries)},
       {"index.html", RenderSiteIndexHtml(entries)},
   };
-  for (const SiteFile& f : files) outcome.files.push_back(f.path);
 
   GitIdentity git_identity;
   if (config.publish.author_email.empty()) git_identity = DefaultGitIdentity();
@@ -194,26 +246,13 @@ Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config
   std::string message = CommitMessage(comparison.subjects[0].name, comparison.subjects[1].name,
                                       reviewer, approved.draft.id, approved.draft.session_id);
 
-  Result<std::string> commit =
-      site.value().Commit(files, author, committer, message, options.before_ref_update);
+  Result<std::string> commit = site.value().Commit(files, author, committer, message,
+                                                   options.before_ref_update,
+                                                   options.after_ref_update);
   if (!commit.ok()) return commit.failure();
   outcome.commit = commit.value();
   outcome.committed = true;
-  store.MarkDraftPublished(approved.draft.id, outcome.commit);
-
-  if (options.push) {
-    Status pushed = PushSite(site.value(), config, options);
-    if (!pushed.ok()) {
-      return Fail(pushed.code(),
-                  fmt::format("draft {} is published as commit {} in {}, but the push failed "
-                              "({}); `intern publish {} --push` pushes it again",
-                              draft_id, ShortCommit(outcome.commit), outcome.repo.string(),
-                              pushed.message(), draft_id));
-    }
-    outcome.pushed = true;
-    outcome.remote = config.publish.remote;
-  }
-  return outcome;
+  return Finish(store, site.value(), config, options, std::move(outcome));
 }
 
 namespace {

@@ -19,6 +19,12 @@
 //  4. marks the draft published with the commit id (Store::MarkDraftPublished);
 //  5. with `push`, pushes the branch to `publish.remote` (PushCredentialsFromEnv).
 // A draft that is already published is not committed again; with `push` its site is pushed.
+// Nor is a draft an interrupted publish already committed (killed after the branch moved and
+// before step 4): a commit of the branch whose "Draft: ID" trailer names it and whose
+// comparisons/<slug>.json is the draft's document as stored now is adopted — checked out, and
+// the draft marked published with it (outcome.adopted) — instead of committing it a second time.
+// A draft edited since that commit is committed anew. Stale git lock files the interrupted run
+// left are removed on the way (site_repo.h; outcome.removed_locks).
 //
 // Failures (Result): the gate's sentences (kNotFound, kForbidden, kInvalidArgument); an already
 // published draft without `push` (kInvalidArgument); site repository and push errors (kIo,
@@ -54,8 +60,10 @@ struct PublishOptions {
   const Clock* clock = nullptr;
   // The environment push credentials are read from (PushCredentialsFromEnv); kept in memory only.
   std::map<std::string, std::string, std::less<>> env;
-  // Test hook: runs after the commit object is written and before the branch moves.
+  // Test hooks: run after the commit object is written and before the branch moves, and after
+  // the branch moved and before the working tree is checked out.
   std::function<void()> before_ref_update = nullptr;
+  std::function<void()> after_ref_update = nullptr;
 };
 
 struct PublishOutcome {
@@ -65,6 +73,8 @@ struct PublishOutcome {
   std::string branch;
   std::string commit;              // the publish commit (the earlier one when already published)
   bool committed = false;          // false when the draft was already published
+  bool adopted = false;  // committed by an interrupted publish and adopted now (no new commit)
+  std::vector<std::string> removed_locks;  // stale git lock files removed (absolute paths)
   std::vector<std::string> files;  // paths written, relative to the repository
   std::string approved_by;
   std::string author_email;
@@ -76,9 +86,10 @@ Result<PublishOutcome> PublishDraft(sessions::Store& store, const config::Config
                                     const std::string& draft_id,
                                     const PublishOptions& options = {});
 
-// What happened, for a person: "Published draft D as comparisons/SLUG.html in REPO (commit
-// C12, BRANCH)." (when committed), then "Pushed BRANCH to REMOTE." (when pushed), joined by a
-// space.
+// What happened, for a person: "Removed the stale lock file F an interrupted publish left." per
+// removed lock, then "Published draft D as comparisons/SLUG.html in REPO (commit C12, BRANCH)."
+// (when committed; "…, BRANCH; an interrupted publish had made the commit)." when adopted), then
+// "Pushed BRANCH to REMOTE." (when pushed), joined by a space.
 std::string DescribeOutcome(const PublishOutcome& outcome);
 
 // The review gate's auto-publish seam (publish.auto = true): a function that publishes a draft

@@ -1,6 +1,14 @@
 #include "agent/publish/site_repo.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 #include "tools/repo/git_handle.h"
 #include "tools/repo/libgit2_init.h"
@@ -9,11 +17,28 @@ namespace intern::agent::publish {
 
 namespace git = tools::git;
 
+// An open descriptor holding flock(2) on a file; closing it drops the lock.
+class HeldLock {
+ public:
+  HeldLock() = default;
+  explicit HeldLock(int fd) : fd_(fd) {}
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+  ~HeldLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  int fd_ = -1;
+};
+
 struct SiteRepo::Impl {
   git::LibGit2 libgit2;
   std::filesystem::path path;
   std::string branch;
   git::Repository repo;
+  std::unique_ptr<HeldLock> lock;  // intern's hold on the repository (site_repo.h)
+  std::vector<std::filesystem::path> removed_locks;
 
   std::string RefName() const { return "refs/heads/" + branch; }
 
@@ -24,8 +49,11 @@ struct SiteRepo::Impl {
     Failure failure =
         git::ErrorFailure(rc, fmt::format("{} the site repository at {}", action, path.string()));
     if (rc == GIT_ELOCKED) {
-      failure.message += "; if no other publish is running, an interrupted one left that .lock "
-                         "file behind: delete it and run the command again";
+      failure.message += fmt::format(
+          "; no other intern is using it, so unless a git command you started is still running, "
+          "an interrupted one left that .lock file behind: delete it and run the command again "
+          "(intern removes it itself once it is {} seconds old)",
+          kStaleGitLockAge.count());
     }
     return failure;
   }
@@ -111,6 +139,53 @@ bool IsEmptyFolder(const std::filesystem::path& path) {
          std::filesystem::directory_iterator(path, ec) == std::filesystem::directory_iterator();
 }
 
+// The repository's git folder (".git" of a working tree, the repository itself when bare).
+std::filesystem::path GitDir(const SiteRepo::Impl& impl) {
+  return std::filesystem::path(git_repository_path(impl.repo.get()));
+}
+
+// Takes intern's hold on the repository (site_repo.h), waiting up to kPublishLockWait.
+Status TakeHold(SiteRepo::Impl& impl) {
+  const std::filesystem::path file = GitDir(impl) / "intern.lock";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Fail(ErrorCode::kIo, fmt::format("cannot open {} of the site repository: {}",
+                                            file.string(), std::strerror(errno)));
+  }
+  auto lock = std::make_unique<HeldLock>(fd);
+  const auto give_up = std::chrono::steady_clock::now() + kPublishLockWait;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      return Fail(ErrorCode::kIo, fmt::format("cannot lock {} of the site repository: {}",
+                                              file.string(), std::strerror(errno)));
+    }
+    if (std::chrono::steady_clock::now() >= give_up) {
+      return Fail(ErrorCode::kUnavailable,
+                  fmt::format("another intern is publishing to the site repository at {} (it "
+                              "holds {}); wait for it to finish and run the command again",
+                              impl.path.string(), file.string()));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  impl.lock = std::move(lock);
+  return Status();
+}
+
+// Under intern's hold: removes git lock files older than kStaleGitLockAge (site_repo.h).
+void RemoveStaleGitLocks(SiteRepo::Impl& impl) {
+  const std::filesystem::path dir = GitDir(impl);
+  const std::filesystem::path candidates[] = {
+      dir / "index.lock", dir / "HEAD.lock", dir / "packed-refs.lock",
+      dir / (impl.RefName() + ".lock")};
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (const std::filesystem::path& file : candidates) {
+    std::error_code ec;
+    const auto written = std::filesystem::last_write_time(file, ec);
+    if (ec || now - written < kStaleGitLockAge) continue;
+    if (std::filesystem::remove(file, ec)) impl.removed_locks.push_back(file);
+  }
+}
+
 }  // namespace
 
 SiteRepo::SiteRepo(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -119,6 +194,17 @@ SiteRepo& SiteRepo::operator=(SiteRepo&&) noexcept = default;
 SiteRepo::~SiteRepo() = default;
 
 const std::filesystem::path& SiteRepo::path() const { return impl_->path; }
+
+const std::vector<std::filesystem::path>& SiteRepo::removed_locks() const {
+  return impl_->removed_locks;
+}
+
+Result<SiteRepo> SiteRepo::Hold(std::unique_ptr<Impl> impl) {
+  Status held = TakeHold(*impl);
+  if (!held.ok()) return held.failure();
+  RemoveStaleGitLocks(*impl);
+  return SiteRepo(std::move(impl));
+}
 
 Result<SiteRepo> SiteRepo::Open(const std::filesystem::path& path, const std::string& branch) {
   auto impl = std::make_unique<Impl>();
@@ -133,7 +219,7 @@ Result<SiteRepo> SiteRepo::Open(const std::filesystem::path& path, const std::st
   }
   if (rc < 0) return impl->GitFailure(rc, "opening");
   impl->repo.reset(raw);
-  return SiteRepo(std::move(impl));
+  return Hold(std::move(impl));
 }
 
 Result<SiteRepo> SiteRepo::OpenOrCreate(const std::filesystem::path& path,
@@ -158,7 +244,7 @@ Result<SiteRepo> SiteRepo::OpenOrCreate(const std::filesystem::path& path,
   int rc = git_repository_init_ext(&raw, path.c_str(), &options);
   if (rc < 0) return impl->GitFailure(rc, "creating");
   impl->repo.reset(raw);
-  return SiteRepo(std::move(impl));
+  return Hold(std::move(impl));
 }
 
 Result<std::optional<std::string>> SiteRepo::Tip() const {
@@ -168,32 +254,135 @@ Result<std::optional<std::string>> SiteRepo::Tip() const {
   return std::optional<std::string>(git::OidHex(*git_commit_id(tip.value().get())));
 }
 
-Result<std::optional<std::string>> SiteRepo::ReadAtTip(const std::string& path) const {
-  Result<git::Commit> tip = TipCommit(*impl_);
-  if (!tip.ok()) return tip.failure();
-  if (!tip.value()) return std::optional<std::string>();
+namespace {
+
+// The text of `path` in `commit`; nullopt when the file is not there (or is not a file).
+Result<std::optional<std::string>> ReadFromCommit(const SiteRepo::Impl& impl, git_commit* commit,
+                                                  const std::string& path) {
   git_tree* raw_tree = nullptr;
-  int rc = git_commit_tree(&raw_tree, tip.value().get());
-  if (rc < 0) return impl_->GitFailure(rc, "reading the tree of");
+  int rc = git_commit_tree(&raw_tree, commit);
+  if (rc < 0) return impl.GitFailure(rc, "reading the tree of");
   git::Tree tree(raw_tree);
   git_tree_entry* raw_entry = nullptr;
   rc = git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str());
   if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
-  if (rc < 0) return impl_->GitFailure(rc, fmt::format("finding {} in", path));
+  if (rc < 0) return impl.GitFailure(rc, fmt::format("finding {} in", path));
   std::unique_ptr<git_tree_entry, Deleter<git_tree_entry, git_tree_entry_free>> entry(raw_entry);
   if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::optional<std::string>();
   git_blob* raw_blob = nullptr;
-  rc = git_blob_lookup(&raw_blob, impl_->repo.get(), git_tree_entry_id(entry.get()));
-  if (rc < 0) return impl_->GitFailure(rc, fmt::format("reading {} in", path));
+  rc = git_blob_lookup(&raw_blob, impl.repo.get(), git_tree_entry_id(entry.get()));
+  if (rc < 0) return impl.GitFailure(rc, fmt::format("reading {} in", path));
   git::Blob blob(raw_blob);
   const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
   return std::optional<std::string>(
       std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get()))));
 }
 
+// True when `message` has a line that is exactly "KEY: VALUE".
+bool HasTrailer(std::string_view message, std::string_view key, std::string_view value) {
+  while (!message.empty()) {
+    size_t end = message.find('\n');
+    std::string_view line = message.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() == key.size() + 2 + value.size() && line.substr(0, key.size()) == key &&
+        line.substr(key.size(), 2) == ": " && line.substr(key.size() + 2) == value) {
+      return true;
+    }
+    if (end == std::string_view::npos) break;
+    message.remove_prefix(end + 1);
+  }
+  return false;
+}
+
+// Sets the working tree and the index to `tree`, when the repository has a working tree and HEAD
+// is on the branch (site_repo.h, CheckOutTip). `what` starts the failure's action.
+Status CheckOut(const SiteRepo::Impl& impl, git_tree* tree, const std::string& what) {
+  git_repository* repo = impl.repo.get();
+  if (git_repository_is_bare(repo)) return Status();
+  git_reference* raw_head = nullptr;
+  bool head_on_branch = git_reference_lookup(&raw_head, repo, "HEAD") == 0 &&
+                        git_reference_type(raw_head) == GIT_REFERENCE_SYMBOLIC &&
+                        impl.RefName() == git_reference_symbolic_target(raw_head);
+  git::Reference head(raw_head);
+  if (!head_on_branch) return Status();
+  git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
+  options.checkout_strategy = GIT_CHECKOUT_FORCE;
+  int rc = git_checkout_head(repo, &options);
+  if (rc < 0) return impl.GitFailure(rc, fmt::format("{}checking out the files failed in", what));
+  // A publish killed inside an earlier checkout can leave the index behind its branch, and
+  // checkout adds no entry back for a file that already holds the right content; so the index is
+  // made the tree itself, or the site would stay dirty for good.
+  git_index* raw_index = nullptr;
+  rc = git_repository_index(&raw_index, repo);
+  git::Index index(raw_index);
+  if (rc >= 0) rc = git_index_read_tree(index.get(), tree);
+  if (rc >= 0) rc = git_index_write(index.get());
+  if (rc < 0) return impl.GitFailure(rc, fmt::format("{}writing the index failed in", what));
+  return Status();
+}
+
+}  // namespace
+
+Result<std::optional<std::string>> SiteRepo::ReadAtTip(const std::string& path) const {
+  Result<git::Commit> tip = TipCommit(*impl_);
+  if (!tip.ok()) return tip.failure();
+  if (!tip.value()) return std::optional<std::string>();
+  return ReadFromCommit(*impl_, tip.value().get(), path);
+}
+
+Result<std::optional<std::string>> SiteRepo::ReadAt(const std::string& commit,
+                                                    const std::string& path) const {
+  git_oid id;
+  int rc = git_oid_fromstr(&id, commit.c_str());
+  if (rc < 0) return impl_->GitFailure(rc, fmt::format("reading commit id {} for", commit));
+  git_commit* raw = nullptr;
+  rc = git_commit_lookup(&raw, impl_->repo.get(), &id);
+  if (rc < 0) return impl_->GitFailure(rc, fmt::format("reading commit {} of", commit));
+  git::Commit found(raw);
+  return ReadFromCommit(*impl_, found.get(), path);
+}
+
+Result<std::optional<std::string>> SiteRepo::FindByTrailer(std::string_view key,
+                                                           std::string_view value,
+                                                           size_t limit) const {
+  Result<git::Commit> tip = TipCommit(*impl_);
+  if (!tip.ok()) return tip.failure();
+  if (!tip.value()) return std::optional<std::string>();
+  git_revwalk* raw_walk = nullptr;
+  int rc = git_revwalk_new(&raw_walk, impl_->repo.get());
+  git::Revwalk walk(raw_walk);
+  if (rc >= 0) rc = git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+  if (rc >= 0) rc = git_revwalk_push(walk.get(), git_commit_id(tip.value().get()));
+  if (rc < 0) return impl_->GitFailure(rc, "walking the history of");
+  git_oid id;
+  for (size_t seen = 0; seen < limit && (rc = git_revwalk_next(&id, walk.get())) == 0; ++seen) {
+    git_commit* raw = nullptr;
+    rc = git_commit_lookup(&raw, impl_->repo.get(), &id);
+    if (rc < 0) return impl_->GitFailure(rc, "reading a commit of");
+    git::Commit commit(raw);
+    const char* message = git_commit_message(commit.get());
+    if (message != nullptr && HasTrailer(message, key, value))
+      return std::optional<std::string>(git::OidHex(id));
+  }
+  if (rc < 0 && rc != GIT_ITEROVER) return impl_->GitFailure(rc, "walking the history of");
+  return std::optional<std::string>();
+}
+
+Status SiteRepo::CheckOutTip() {
+  Result<git::Commit> tip = TipCommit(*impl_);
+  if (!tip.ok()) return tip.failure();
+  if (!tip.value()) return Status();
+  git_tree* raw_tree = nullptr;
+  int rc = git_commit_tree(&raw_tree, tip.value().get());
+  if (rc < 0) return impl_->GitFailure(rc, "reading the branch tip's tree of");
+  git::Tree tree(raw_tree);
+  return CheckOut(*impl_, tree.get(), "");
+}
+
 Result<std::string> SiteRepo::Commit(const std::vector<SiteFile>& files, const GitPerson& author,
                                      const GitPerson& committer, const std::string& message,
-                                     const std::function<void()>& before_ref_update) {
+                                     const std::function<void()>& before_ref_update,
+                                     const std::function<void()>& after_ref_update) {
   git_repository* repo = impl_->repo.get();
   Result<git::Commit> parent = TipCommit(*impl_);
   if (!parent.ok()) return parent.failure();
@@ -266,36 +455,11 @@ Result<std::string> SiteRepo::Commit(const std::vector<SiteFile>& files, const G
   if (rc < 0) return impl_->GitFailure(rc, "moving the branch of");
   git::Reference ref(raw_ref);
 
-  if (!git_repository_is_bare(repo)) {
-    git_reference* raw_head = nullptr;
-    bool head_on_branch = git_reference_lookup(&raw_head, repo, "HEAD") == 0 &&
-                          git_reference_type(raw_head) == GIT_REFERENCE_SYMBOLIC &&
-                          impl_->RefName() == git_reference_symbolic_target(raw_head);
-    git::Reference head(raw_head);
-    if (head_on_branch) {
-      git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
-      options.checkout_strategy = GIT_CHECKOUT_FORCE;
-      rc = git_checkout_head(repo, &options);
-      if (rc < 0) {
-        return impl_->GitFailure(rc,
-                                 fmt::format("committed {}, but checking out the files failed in",
-                                             git::OidHex(commit_id)));
-      }
-      // A publish killed inside an earlier checkout can leave the index behind its branch, and
-      // checkout adds no entry back for a file that already holds the right content; so the
-      // index is made the new tree itself, or the site would stay dirty for good.
-      git_index* raw_index = nullptr;
-      rc = git_repository_index(&raw_index, repo);
-      git::Index index(raw_index);
-      if (rc >= 0) rc = git_index_read_tree(index.get(), tree.get());
-      if (rc >= 0) rc = git_index_write(index.get());
-      if (rc < 0) {
-        return impl_->GitFailure(rc,
-                                 fmt::format("committed {}, but writing the index failed in",
-                                             git::OidHex(commit_id)));
-      }
-    }
-  }
+  if (after_ref_update) after_ref_update();
+
+  Status checked_out =
+      CheckOut(*impl_, tree.get(), fmt::format("committed {}, but ", git::OidHex(commit_id)));
+  if (!checked_out.ok()) return checked_out.failure();
   return git::OidHex(commit_id);
 }
 

@@ -13,6 +13,15 @@
 // Credentials for Push come from the caller (read from the environment), are handed to libgit2
 // in memory for that one push and never written anywhere.
 //
+// One intern at a time: an open SiteRepo holds an exclusive flock(2) on `.git/intern.lock` for
+// its whole life (the kernel drops it when the process dies, even by SIGKILL); a second Open
+// waits up to kPublishLockWait for it and then fails with a sentence saying another publish is
+// running. Holding it, SiteRepo knows that no intern is inside libgit2 on this repository, so a
+// git lock file (`index.lock`, `HEAD.lock`, `packed-refs.lock`, the branch's `.lock`) older than
+// kStaleGitLockAge was left by an interrupted publish and is removed on open (removed_locks()
+// names them); a younger one may still belong to a git command the operator is running, and is
+// left alone: the libgit2 failure it causes says to delete it, or to wait until it is stale.
+//
 // Errors: every failure is a Result/Status whose message names the action and the repository
 // ("committing to the site repository at /x/site: ..."). Thread safety: a SiteRepo must not be
 // used by two threads at once.
@@ -23,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/result.h"
@@ -49,6 +59,11 @@ struct PushCredentials {
   std::string password;
 };
 
+// How long Open waits for another intern's hold on the repository.
+inline constexpr std::chrono::seconds kPublishLockWait{10};
+// The age from which a git lock file found under intern's own hold is an interrupted publish's.
+inline constexpr std::chrono::seconds kStaleGitLockAge{30};
+
 class SiteRepo {
  public:
   // Opens the repository at exactly `path` (never a parent's), or creates it — folders included,
@@ -65,19 +80,38 @@ class SiteRepo {
 
   const std::filesystem::path& path() const;
 
+  // The stale git lock files Open removed (absolute paths), for the caller to report.
+  const std::vector<std::filesystem::path>& removed_locks() const;
+
   // The branch tip's commit id (hex), nullopt while the branch has no commit.
   Result<std::optional<std::string>> Tip() const;
 
   // The text of `path` in the branch tip; nullopt when the branch or the file does not exist.
   Result<std::optional<std::string>> ReadAtTip(const std::string& path) const;
 
+  // The text of `path` in commit `commit` (hex id); nullopt when the file does not exist there.
+  Result<std::optional<std::string>> ReadAt(const std::string& commit,
+                                            const std::string& path) const;
+
+  // The newest commit of the branch (walking back from the tip, at most `limit` commits) whose
+  // message has a line that is exactly "KEY: VALUE" — a git trailer; nullopt when none has.
+  Result<std::optional<std::string>> FindByTrailer(std::string_view key, std::string_view value,
+                                                   size_t limit = 100000) const;
+
+  // Makes the working tree and the index match the branch tip, forcibly (when the repository has
+  // a working tree and HEAD is on the branch; otherwise nothing to do). Commit does this itself;
+  // a caller adopting a commit an interrupted run made calls it to finish that run's checkout.
+  Status CheckOutTip();
+
   // Commits `files` (added or replaced; every other file of the tip is kept) on the branch with
   // `message`, then checks the working tree out. `before_ref_update`, when set, runs after the
-  // commit object is written and before the branch moves (tests use it to stop a publish at the
-  // worst moment). Returns the new commit's id (hex).
+  // commit object is written and before the branch moves; `after_ref_update` after the branch
+  // moved and before the checkout (tests use them to stop a publish at the worst moments).
+  // Returns the new commit's id (hex).
   Result<std::string> Commit(const std::vector<SiteFile>& files, const GitPerson& author,
                              const GitPerson& committer, const std::string& message,
-                             const std::function<void()>& before_ref_update = nullptr);
+                             const std::function<void()>& before_ref_update = nullptr,
+                             const std::function<void()>& after_ref_update = nullptr);
 
   // Pushes the branch to `remote` (a URL or a path) as the same branch name. Fails with
   // kUnauthorized when the credentials are missing or refused, kConnection when the remote
@@ -88,6 +122,8 @@ class SiteRepo {
 
  private:
   explicit SiteRepo(std::unique_ptr<Impl> impl);
+  // Takes intern's hold on the opened repository and removes stale git lock files.
+  static Result<SiteRepo> Hold(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

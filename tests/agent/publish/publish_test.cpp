@@ -356,33 +356,5 @@ TEST_CASE("the auto-publish seam publishes an approved draft and says so in one 
             cfg.publish.repo.string() + " (commit " + commit.substr(0, 12) + ", main).");
 }
 
-TEST_CASE("a lock file an interrupted publish left behind is named with the fix, and the HEAD "
-          "stays", "[publish]") {
-  TempDir dir;
-  config::Config cfg = SiteConfig(dir.path());
-  sessions::Store store = sessions::Store::OpenInMemory();
-  FakeClock clock;
-  Comparison other = SampleComparison();
-  other.subjects[1].name = "Phi-4 mini";
-  REQUIRE(PublishDraft(store, cfg, AddApprovedDraft(store, other), Options(clock)).ok());
-  const std::string head = GitLog(cfg.publish.repo).at(0).id;
-  const std::filesystem::path lock = cfg.publish.repo / ".git" / "refs" / "heads" / "main.lock";
-  intern::testing::WriteFile(lock, "");
-
-  std::string id = AddApprovedDraft(store, SampleComparison());
-  Result<PublishOutcome> outcome = PublishDraft(store, cfg, id, Options(clock));
-  REQUIRE_FALSE(outcome.ok());
-  CHECK(outcome.message().find("main.lock") != std::string::npos);
-  CHECK(outcome.message().find("; if no other publish is running, an interrupted one left that "
-                               ".lock file behind: delete it and run the command again") !=
-        std::string::npos);
-  CHECK(GitLog(cfg.publish.repo).at(0).id == head);
-  CHECK(store.GetDraft(id)->status == sessions::DraftStatus::kApproved);
-
-  std::filesystem::remove(lock);
-  REQUIRE(PublishDraft(store, cfg, id, Options(clock)).ok());
-  CHECK(GitLog(cfg.publish.repo).size() == 2);
-}
-
 }  // namespace
 }  // namespace intern::agent::publish
