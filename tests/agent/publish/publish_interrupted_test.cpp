@@ -1,4 +1,5 @@
 // What an interrupted publish leaves, and how the next one deals with it (publish.h, site_repo.h):
+// a run killed (SIGKILL, no chance to clean up) before its branch moves leaves the site as it was;
 // a commit made by a run killed after its branch moved is adopted, not made twice (unless the
 // draft changed since); git lock files a killed run left are removed once stale and named while
 // young; and a second intern waits for the one that holds the site repository.
@@ -77,6 +78,29 @@ struct Site {
 void Touch(const fs::path& file, std::chrono::seconds age) {
   std::ofstream(file) << "";
   fs::last_write_time(file, fs::file_time_type::clock::now() - age);
+}
+
+TEST_CASE("a publish killed before its branch moves leaves the site repository clean and "
+          "publishable",
+          "[publish][kill]") {
+  Site site;
+  const std::string index_before = intern::testing::ReadFile(site.cfg.publish.repo / "index.json");
+  PublishKilledAt(site.db, site.cfg, site.id, &PublishOptions::before_ref_update);
+
+  CHECK(testing::GitLog(site.cfg.publish.repo).at(0).id == site.head);
+  CHECK(testing::DirtyPaths(site.cfg.publish.repo).empty());
+  CHECK(intern::testing::ReadFile(site.cfg.publish.repo / "index.json") == index_before);
+  CHECK_FALSE(fs::exists(site.cfg.publish.repo / "comparisons/gemma-3n-vs-smolvlm2.md"));
+
+  sessions::Store store = sessions::Store::Open(site.db);
+  CHECK(store.GetDraft(site.id)->status == sessions::DraftStatus::kApproved);
+  Result<PublishOutcome> again = PublishDraft(store, site.cfg, site.id);
+  REQUIRE(again.ok());
+  CHECK_FALSE(again.value().adopted);
+  std::vector<testing::LoggedCommit> log = testing::GitLog(site.cfg.publish.repo);
+  REQUIRE(log.size() == 2);
+  CHECK(log[0].files.size() == 8);
+  CHECK(testing::DirtyPaths(site.cfg.publish.repo).empty());
 }
 
 TEST_CASE("a publish killed after its branch moved is finished by the next run without a "
