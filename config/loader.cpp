@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "config/duration.h"
+#include "config/env_expand.h"
 #include "config/error.h"
 #include "config/registry.h"
 
@@ -341,16 +342,6 @@ class Merger {
                                     key_path(key.str()), suggestion));
     }
 
-    read_string("name", server.name);
-    read_string("transport", server.transport);
-    read_string("command", server.command);
-    read_list("args", server.args);
-    read_map("env", server.env);
-    std::string cwd;
-    read_string("cwd", cwd);
-    if (!cwd.empty()) server.cwd = ExpandPath(cwd, base_, HomeDir(options_));
-    read_string("url", server.url);
-    read_map("headers", server.headers);
     auto read_bool = [&](std::string_view key, bool& out) {
       const toml::node* n = table.get(key);
       if (n == nullptr) return;
@@ -361,6 +352,35 @@ class Merger {
     };
     read_bool("enabled", server.enabled);
     read_bool("index_resources", server.index_resources);
+    // ${NAME} references (config/env_expand.h), in the entry of an enabled server only: a
+    // disabled one may name variables this shell does not set.
+    auto expand = [&](std::string_view key, std::string& value, std::string_view entry = "") {
+      if (!server.enabled) return;
+      Result<std::string> expanded = ExpandEnvReferences(value, options_.env);
+      if (expanded.ok()) {
+        value = std::move(expanded.value());
+        return;
+      }
+      Find(*table.get(key), fmt::format("\"{}{}{}\" of MCP server \"{}\": {}", key_path(key),
+                                        entry.empty() ? "" : ".", entry, server.name,
+                                        expanded.message()));
+    };
+    read_string("name", server.name);
+    read_string("transport", server.transport);
+    read_string("command", server.command);
+    expand("command", server.command);
+    read_list("args", server.args);
+    for (std::string& arg : server.args) expand("args", arg);
+    read_map("env", server.env);
+    for (auto& [name, value] : server.env) expand("env", value, name);
+    std::string cwd;
+    read_string("cwd", cwd);
+    expand("cwd", cwd);
+    if (!cwd.empty()) server.cwd = ExpandPath(cwd, base_, HomeDir(options_));
+    read_string("url", server.url);
+    expand("url", server.url);
+    read_map("headers", server.headers);
+    for (auto& [name, value] : server.headers) expand("headers", value, name);
     read_string("approval", server.approval);
     read_list("allow", server.allow);
     read_list("deny", server.deny);

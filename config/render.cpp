@@ -13,7 +13,9 @@ constexpr std::size_t kWidth = 98;
 // commented example rather than rendered from the registry.
 constexpr std::string_view kMcpServersExample = R"(
 # MCP servers, one [[mcp.servers]] entry each (none by default). Their tools appear as
-# "NAME.TOOL" and are asked about before each call unless approval says otherwise.
+# "NAME.TOOL" and are asked about before each call unless approval says otherwise. In command,
+# args, env, cwd, url and headers, ${NAME} is the environment variable NAME (an error when unset),
+# ${NAME:-DEFAULT} falls back to DEFAULT, and $$ is a "$": tokens stay out of the file.
 #
 # [[mcp.servers]]
 # name = "everything"        # letters, digits, "_" and "-"
@@ -23,7 +25,7 @@ constexpr std::string_view kMcpServersExample = R"(
 # env = { LOG_LEVEL = "warn" }
 # cwd = "~/mcp"              # stdio: working directory (default: intern's)
 # url = "https://mcp.example.com/mcp"        # http: the endpoint
-# headers = { Authorization = "Bearer ..." } # http: sent with every request
+# headers = { Authorization = "Bearer ${MCP_TOKEN}" }  # http: sent with every request
 # enabled = true
 # approval = "ask"           # "ask" (default), "read" (runs freely), "deny" (only `allow` offered)
 # allow = ["echo"]           # tools that run without asking

@@ -66,6 +66,53 @@ TEST_CASE("[[mcp.servers]] entries are read in file order with their defaults an
   CHECK(wiki.timeout == std::chrono::seconds(60));
 }
 
+TEST_CASE("[[mcp.servers]] values take ${NAME} from the environment, so tokens stay out of the "
+          "file",
+          "[mcp]") {
+  Files f;
+  f.options.env = {{"MCP_TOKEN", "tok-123"}, {"MCP_HOST", "wiki.example"}, {"TOOLS", "/opt/t"}};
+  WriteFile(f.project,
+            "[[mcp.servers]]\nname = \"search\"\ncommand = \"${TOOLS}/bin/node\"\n"
+            "args = [\"s.js\", \"--key=${MCP_TOKEN}\", \"$$literal\"]\n"
+            "env = { TOKEN = \"${MCP_TOKEN}\", LEVEL = \"${LOG_LEVEL:-warn}\" }\n"
+            "cwd = \"${TOOLS}/work\"\n\n"
+            "[[mcp.servers]]\nname = \"wiki\"\nurl = \"https://${MCP_HOST}/mcp\"\n"
+            "headers = { Authorization = \"Bearer ${MCP_TOKEN}\" }\n");
+  Config cfg = Load(f.options);
+  REQUIRE(cfg.mcp.servers.size() == 2);
+  const McpServerConfig& search = cfg.mcp.servers[0];
+  CHECK(search.command == "/opt/t/bin/node");
+  CHECK(search.args == std::vector<std::string>{"s.js", "--key=tok-123", "$literal"});
+  CHECK(search.env == std::map<std::string, std::string>{{"LEVEL", "warn"}, {"TOKEN", "tok-123"}});
+  CHECK(search.cwd == std::filesystem::path("/opt/t/work"));
+  const McpServerConfig& wiki = cfg.mcp.servers[1];
+  CHECK(wiki.url == "https://wiki.example/mcp");
+  CHECK(wiki.headers.at("Authorization") == "Bearer tok-123");
+}
+
+TEST_CASE("an unset ${NAME} in an enabled MCP server is a config error naming the key and the fix; "
+          "a disabled server's is not read",
+          "[mcp]") {
+  Files f;
+  WriteFile(f.project,
+            "[[mcp.servers]]\nname = \"off\"\nurl = \"https://a.example/mcp\"\nenabled = false\n"
+            "headers = { Authorization = \"Bearer ${NOT_SET_EITHER}\" }\n\n"
+            "[[mcp.servers]]\nname = \"wiki\"\nurl = \"https://b.example/mcp\"\n"
+            "headers = { Authorization = \"Bearer ${GITHUB_TOKEN}\" }\n");
+  const std::string error = f.LoadError();
+  CHECK(error.find(f.project.string() + ":10") != std::string::npos);
+  CHECK(error.find("\"mcp.servers.headers.Authorization\" of MCP server \"wiki\": "
+                   "${GITHUB_TOKEN} is not set in the environment; export GITHUB_TOKEN or write "
+                   "${GITHUB_TOKEN:-DEFAULT}") != std::string::npos);
+  CHECK(error.find("NOT_SET_EITHER") == std::string::npos);
+
+  f.options.env = {{"GITHUB_TOKEN", "ghp_x"}};
+  Config cfg = Load(f.options);
+  REQUIRE(cfg.mcp.servers.size() == 2);
+  CHECK(cfg.mcp.servers[0].headers.at("Authorization") == "Bearer ${NOT_SET_EITHER}");
+  CHECK(cfg.mcp.servers[1].headers.at("Authorization") == "Bearer ghp_x");
+}
+
 TEST_CASE("a later layer's MCP server of the same name replaces the earlier one whole", "[mcp]") {
   Files f;
   WriteFile(f.user, "[[mcp.servers]]\nname = \"a\"\ncommand = \"one\"\nallow = [\"x\"]\n"
