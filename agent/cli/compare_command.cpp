@@ -18,6 +18,7 @@
 #include "agent/approval.h"
 #include "agent/catalog_store.h"
 #include "agent/cli/cli.h"
+#include "agent/cli/loop_terminal.h"
 #include "agent/compare_workflow.h"
 #include "agent/loop_status.h"
 #include "agent/models.h"
@@ -45,40 +46,6 @@ struct CompareArgs {
   CLI::Option* budget_tokens_opt = nullptr;
   CLI::Option* budget_usd_opt = nullptr;
   CLI::Option* pick_opt = nullptr;
-};
-
-// Progress for a log or a pipe: one plain line per tool call and at the end, nothing redrawn.
-class PlainProgress final : public ProgressSink {
- public:
-  explicit PlainProgress(std::ostream& out) : out_(out) {}
-  void SessionStarted(const std::string& session_id, const std::string& model,
-                      bool resumed) override {
-    out_ << fmt::format("{} session {} with {}\n", resumed ? "resuming" : "starting", session_id,
-                        model);
-  }
-  void IterationStarted(const ProgressSnapshot& s) override {
-    out_ << fmt::format("iteration {}/{} · {}\n", s.iteration, s.cap, s.phase);
-  }
-  void TextDelta(std::string_view) override {}
-  void ToolStarted(const std::string&, const std::string&) override {}
-  void ToolFinished(const std::string& name, bool ok, std::int64_t ms,
-                    int evidence_count) override {
-    out_ << fmt::format("  {} {} ({} ms, {} evidence)\n", ok ? "ok    " : "failed", name, ms,
-                        evidence_count);
-  }
-  void UsageUpdated(std::int64_t, double) override {}
-  void Compacted(std::int64_t before, std::int64_t after) override {
-    out_ << fmt::format("  compacted the context: {} -> {} tokens\n", before, after);
-  }
-  void LoopGuard(const std::string& pattern, const std::string& action) override {
-    out_ << fmt::format("  loop guard: {} ({})\n", pattern, action);
-  }
-  void Stopped(const std::string&, const std::string& sentence) override {
-    out_ << sentence << "\n";
-  }
-
- private:
-  std::ostream& out_;
 };
 
 void PrintSummary(CliContext& ctx, const CompareOutcome& outcome, const CompareArgs& args) {
@@ -169,23 +136,8 @@ void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
   }
 
   sessions::Store store = sessions::Store::Open(config::StorePath(cfg));
-  const bool err_tty = ::isatty(STDERR_FILENO) == 1;
-  std::unique_ptr<ProgressSink> progress;
-  if (args.json) {
-    progress = std::make_unique<JsonProgress>(ctx.out, SystemClock::Instance());
-  } else if (err_tty) {
-    progress = std::make_unique<TerminalProgress>(ctx.err, SystemClock::Instance(),
-                                                  UseColor(err_tty, std::getenv("NO_COLOR")));
-  } else {
-    progress = std::make_unique<PlainProgress>(ctx.err);
-  }
-  FixedApproval deny_all(ApprovalVerdict::kDeny);
-  PromptApproval ask(std::cin, ctx.err);
-  const bool in_tty = ::isatty(STDIN_FILENO) == 1;
-  ApprovalPolicy& approval =
-      in_tty ? static_cast<ApprovalPolicy&>(ask) : static_cast<ApprovalPolicy&>(deny_all);
-  ModelCatalog models = ModelCatalog::Embedded();
-  InterruptGuard interrupt;
+  LoopTerminal terminal(ctx, args.json, /*yes=*/false);
+  const bool in_tty = terminal.stdin_tty();
   ToolboxOptions toolbox_options;
   toolbox_options.is_tty = in_tty;
   if (in_tty) {
@@ -200,11 +152,11 @@ void RunCompareCommand(CliContext& ctx, const CompareArgs& args) {
       store,
       catalog.value(),
       SystemClock::Instance(),
-      models,
-      approval,
-      *progress,
+      terminal.models(),
+      terminal.approval(),
+      terminal.progress(),
       toolbox_options,
-      &interrupt.level(),
+      terminal.interrupt(),
       nullptr,
       [&ctx, &args](const std::string& line) {
         if (args.json) {

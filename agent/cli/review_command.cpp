@@ -23,6 +23,7 @@
 
 #include "agent/approval.h"
 #include "agent/cli/cli.h"
+#include "agent/cli/loop_terminal.h"
 #include "agent/compare_panel.h"
 #include "agent/compare_workflow.h"
 #include "agent/models.h"
@@ -141,30 +142,8 @@ LoopOutcome Revise(CliContext& ctx, const config::Config& cfg, sessions::Store& 
   tools::ToolRegistry registry;
   registry.Register(std::make_unique<tools::ReadEvidenceTool>());
   if (ctx.register_tools) ctx.register_tools(cfg, registry, store, session_id);
-  bool tty = ::isatty(STDERR_FILENO) == 1;
-  std::unique_ptr<ProgressSink> progress;
-  if (tty) {
-    progress = std::make_unique<TerminalProgress>(ctx.err, SystemClock::Instance(),
-                                                  UseColor(tty, std::getenv("NO_COLOR")));
-  } else {
-    progress = std::make_unique<JsonProgress>(ctx.err, SystemClock::Instance());
-  }
-  FixedApproval deny_all(ApprovalVerdict::kDeny);
-  PromptApproval ask(std::cin, ctx.err);
-  ApprovalPolicy& approval = ::isatty(STDIN_FILENO) == 1 ? static_cast<ApprovalPolicy&>(ask)
-                                                         : static_cast<ApprovalPolicy&>(deny_all);
-  ModelCatalog models = ModelCatalog::Embedded();
-  InterruptGuard interrupt;
-  RunnerServices services{[&ctx, &cfg](const std::string& provider, const std::string& model) {
-                            return ctx.provider_factory(cfg, provider, model);
-                          },
-                          registry,
-                          store,
-                          SystemClock::Instance(),
-                          models,
-                          approval,
-                          *progress,
-                          &interrupt.level()};
+  LoopTerminal terminal(ctx, /*json=*/false, /*yes=*/false);
+  RunnerServices services = terminal.Services(ctx, cfg, registry, store);
   LoopOptions defaults = LoopDefaultsFrom(cfg);
   const std::int64_t last_version = LatestVersion(store, session_id);
   LoopOutcome outcome = ReviseSession(services, session_id, message, defaults);
@@ -180,9 +159,9 @@ LoopOutcome Revise(CliContext& ctx, const config::Config& cfg, sessions::Store& 
   if (drafts.empty() || drafts.front().version <= last_version) return outcome;
   std::unique_ptr<LlmProvider> llm = ctx.provider_factory(cfg, session->provider, session->model);
   if (!llm) return outcome;
-  PanelPhaseOutcome panel = RunPanelPhase(*llm, store, cfg, models, SystemClock::Instance(),
-                                          session_id, drafts.front().id, session->provider,
-                                          session->model, defaults.max_iterations, progress.get());
+  PanelPhaseOutcome panel = RunPanelPhase(
+      *llm, store, cfg, terminal.models(), SystemClock::Instance(), session_id, drafts.front().id,
+      session->provider, session->model, defaults.max_iterations, &terminal.progress());
   for (const std::string& note : panel.notes) ctx.err << note << "\n";
   if (std::optional<sessions::Session> after = store.GetSession(session_id)) {
     outcome.iterations = after->iterations;

@@ -17,6 +17,7 @@
 
 #include "agent/approval.h"
 #include "agent/cli/cli.h"
+#include "agent/cli/loop_terminal.h"
 #include "agent/compare_panel.h"
 #include "agent/compare_workflow.h"
 #include "agent/loop_status.h"
@@ -90,44 +91,22 @@ void RunResume(CliContext& ctx, const ResumeOptions& options) {
   registry.Register(std::make_unique<tools::ReadEvidenceTool>());
   if (ctx.register_tools) ctx.register_tools(cfg, registry, store, id);
 
-  bool tty = ::isatty(STDOUT_FILENO) == 1;
-  std::unique_ptr<ProgressSink> progress;
-  if (options.json || !tty) {
-    progress = std::make_unique<JsonProgress>(ctx.out, SystemClock::Instance());
-  } else {
-    progress = std::make_unique<TerminalProgress>(ctx.out, SystemClock::Instance(),
-                                                  UseColor(tty, std::getenv("NO_COLOR")));
-  }
-  FixedApproval allow_all(ApprovalVerdict::kAllow);
-  FixedApproval deny_all(ApprovalVerdict::kDeny);
-  PromptApproval ask(std::cin, ctx.err);
-  ApprovalPolicy& approval = options.yes                   ? static_cast<ApprovalPolicy&>(allow_all)
-                             : ::isatty(STDIN_FILENO) == 1 ? static_cast<ApprovalPolicy&>(ask)
-                                                           : static_cast<ApprovalPolicy&>(deny_all);
-  ModelCatalog models = ModelCatalog::Embedded();
-  InterruptGuard interrupt;
-  RunnerServices services{[&ctx, &cfg](const std::string& provider, const std::string& model) {
-                            return ctx.provider_factory(cfg, provider, model);
-                          },
-                          registry,
-                          store,
-                          SystemClock::Instance(),
-                          models,
-                          approval,
-                          *progress,
-                          &interrupt.level()};
+  LoopTerminal terminal(ctx, options.json, options.yes);
+  RunnerServices services = terminal.Services(ctx, cfg, registry, store);
   // The config only fills what the session did not record; its own settings win.
   const LoopOptions defaults = LoopDefaultsFrom(cfg);
   // Killed during the panel: the research is done, only the panel is left to finish.
   if (PanelOwed(store, id)) {
-    RunOwedPanel(ctx, cfg, store, models, id, defaults.max_iterations, *progress);
+    RunOwedPanel(ctx, cfg, store, terminal.models(), id, defaults.max_iterations,
+                 terminal.progress());
     ctx.exit_code = kExitOk;
     return;
   }
   LoopOutcome outcome = ResumeSession(services, id, defaults);
   ctx.exit_code = ExitCodeFor(outcome.status);
   if (outcome.status == sessions::SessionStatus::kDone && PanelOwed(store, id)) {
-    RunOwedPanel(ctx, cfg, store, models, id, defaults.max_iterations, *progress);
+    RunOwedPanel(ctx, cfg, store, terminal.models(), id, defaults.max_iterations,
+                 terminal.progress());
   }
 }
 
