@@ -21,7 +21,7 @@ namespace intern::config {
 // `text` with every reference replaced. Failures (kInvalidArgument) say what is wrong with the
 // reference: "${TOKEN} is not set in the environment", "\"${TOKEN\" has no closing \"}\"",
 // "\"${1X}\" is not a variable name". Callers prefix where the text came from.
-Result<std::string> ExpandEnvReferences(
-    std::string_view text, const std::map<std::string, std::string, std::less<>>& env);
+Result<std::string> ExpandEnvReferences(std::string_view text,
+                                        const std::map<std::string, std::string, std::less<>>& env);
 
 }  // namespace intern::config

@@ -22,7 +22,8 @@ constexpr std::string_view kMcpServersExample = R"(
 # transport = "stdio"        # "stdio" (a command) or "http" (Streamable HTTP at a url)
 # command = "node"           # stdio: the program, found in PATH
 # args = ["server.js", "stdio"]
-# env = { LOG_LEVEL = "warn" }
+# env = { GITHUB_TOKEN = "${GITHUB_TOKEN}" }  # stdio: all it gets of intern's environment
+#                            # besides HOME, PATH, USER, LOGNAME, SHELL, TERM, LANG, LC_*, TZ, TMPDIR
 # cwd = "~/mcp"              # stdio: working directory (default: intern's)
 # url = "https://mcp.example.com/mcp"        # http: the endpoint
 # headers = { Authorization = "Bearer ${MCP_TOKEN}" }  # http: sent with every request

@@ -36,13 +36,19 @@ std::vector<std::string> MergedEnvironment(const std::map<std::string, std::stri
   for (char** entry = environ; entry && *entry; ++entry) {
     std::string_view text(*entry);
     std::string name(text.substr(0, text.find('=')));
-    if (!extra.contains(name)) out.emplace_back(text);
+    if (IsInheritedByChildren(name) && !extra.contains(name)) out.emplace_back(text);
   }
   for (const auto& [name, value] : extra) out.push_back(name + "=" + value);
   return out;
 }
 
 }  // namespace
+
+bool IsInheritedByChildren(std::string_view name) {
+  for (std::string_view kept : kInheritedEnvironment)
+    if (name == kept) return true;
+  return false;
+}
 
 std::string DescribeWaitStatus(int status) {
   if (WIFEXITED(status)) return fmt::format("exited with status {}", WEXITSTATUS(status));

@@ -2,8 +2,9 @@
 // ChildProcess — a program started with its standard streams connected to this process, for
 // MCP servers on the stdio transport.
 //
-// Spawn starts `command` (searched in PATH when it has no '/') with `args`, this process's
-// environment plus `env` (which wins), in `cwd` when set, in a new process group (so a server
+// Spawn starts `command` (searched in PATH when it has no '/') with `args`, the few variables of
+// this process's environment that kInheritedEnvironment names plus `env` (which wins), in `cwd`
+// when set, in a new process group (so a server
 // that forks — npx, shells — is stopped whole). Every descriptor this process opens for it is
 // close-on-exec, so other children never inherit them. stdin is one end of a socket pair rather
 // than a pipe: writes to a server that has died fail with EPIPE (MSG_NOSIGNAL) instead of raising
@@ -30,10 +31,22 @@
 
 namespace intern::tools {
 
+// What a child inherits of this process's environment: what a program needs to run and nothing
+// more (the list the MCP reference SDK's stdio client uses, plus locale, time zone and TMPDIR).
+// Above all not the keys and tokens intern itself reads (ANTHROPIC_API_KEY, GITHUB_TOKEN,
+// INTERN_PUBLISH_TOKEN, ...): an MCP server is someone else's code. A server that needs a token is
+// given it by name in its entry's `env` (`env = { GITHUB_TOKEN = "${GITHUB_TOKEN}" }`).
+inline constexpr std::string_view kInheritedEnvironment[] = {
+    "HOME", "LOGNAME", "PATH",     "SHELL", "TERM",  "USER",
+    "LANG", "LC_ALL",  "LC_CTYPE", "TZ",    "TMPDIR"};
+
+// True when `name` is in kInheritedEnvironment.
+bool IsInheritedByChildren(std::string_view name);
+
 struct ChildSpec {
   std::string command;
   std::vector<std::string> args;
-  std::map<std::string, std::string> env;  // added to this process's environment
+  std::map<std::string, std::string> env;  // added to the inherited environment
   std::filesystem::path cwd;               // empty: this process's working directory
 };
 
