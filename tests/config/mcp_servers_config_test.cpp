@@ -90,7 +90,7 @@ TEST_CASE("[[mcp.servers]] values take ${NAME} from the environment, so tokens s
   CHECK(wiki.headers.at("Authorization") == "Bearer tok-123");
 }
 
-TEST_CASE("an unset ${NAME} in an enabled MCP server is a config error naming the key and the fix; "
+TEST_CASE("an unset ${NAME} in an enabled MCP server is a config error naming the key and the fix, "
           "a disabled server's is not read",
           "[mcp]") {
   Files f;
