@@ -143,7 +143,7 @@ void RegisterCompareTools(const config::Config& cfg, sessions::Store& store,
     registry.Register(std::make_unique<CatalogFactsTool>(catalog));
   }
   if (registry.Find("submit_draft") == nullptr) {
-    registry.Register(std::make_unique<SubmitDraftTool>(store, stamp));
+    registry.Register(std::make_unique<SubmitDraftTool>(store, catalog, stamp));
   }
 }
 

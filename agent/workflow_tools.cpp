@@ -9,6 +9,7 @@
 
 #include "agent/comparison_json.h"
 #include "agent/comparison_validator.h"
+#include "agent/link_check.h"
 #include "agent/resolve.h"
 
 namespace intern::agent {
@@ -168,6 +169,15 @@ tools::ToolResult SubmitDraftTool::Run(const nlohmann::json& args, tools::ToolCo
   };
   PrepareForValidation(doc, lookup);
   std::vector<ValidationProblem> problems = Validate(doc, lookup);
+  KnownLinks known;
+  for (const sessions::EvidenceRecord& r : store_.ListEvidence(session_id))
+    known.Add(r.input.source_url);
+  for (const Subject& subject : doc.subjects) {
+    Result<Resolution> resolved = Resolve(subject.name, catalog_);
+    if (resolved.ok() && resolved.value().resolved())
+      known.AddCatalogEntry(*resolved.value().entry);
+  }
+  for (ValidationProblem& p : CheckLinks(doc, known)) problems.push_back(std::move(p));
   if (!Storable(problems)) {
     return tools::ToolResult::Error(
         "The draft was not stored. Fix these problems and call submit_draft again:\n" +

@@ -50,9 +50,10 @@ struct DraftStamp {
 
 class SubmitDraftTool final : public tools::Tool {
  public:
-  // `store` must outlive the tool.
-  SubmitDraftTool(sessions::Store& store, DraftStamp stamp)
-      : store_(store), stamp_(std::move(stamp)) {}
+  // `store` must outlive the tool. Besides Validate(), a submission's links must be pages of the
+  // session's ledger or catalog links of its subjects (agent/link_check.h).
+  SubmitDraftTool(sessions::Store& store, config::Catalog catalog, DraftStamp stamp)
+      : store_(store), catalog_(std::move(catalog)), stamp_(std::move(stamp)) {}
   std::string name() const override { return "submit_draft"; }
   std::string description() const override;
   const nlohmann::json& schema() const override;
@@ -61,6 +62,7 @@ class SubmitDraftTool final : public tools::Tool {
 
  private:
   sessions::Store& store_;
+  config::Catalog catalog_;
   DraftStamp stamp_;
 };
 

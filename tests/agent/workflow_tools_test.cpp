@@ -29,7 +29,8 @@ struct Bench {
     s.kind = "compare";
     session_id = store.CreateSession(s).id;
     registry.Register(std::make_unique<CatalogFactsTool>(catalog));
-    registry.Register(std::make_unique<SubmitDraftTool>(store, DraftStamp{"offline", "offline"}));
+    registry.Register(
+        std::make_unique<SubmitDraftTool>(store, catalog, DraftStamp{"offline", "offline"}));
   }
   tools::ToolResult Call(const std::string& tool, const nlohmann::json& args) {
     tools::StoreLedger ledger(store, session_id);

@@ -1,5 +1,6 @@
 // Hostile content (issue 10 §3): a page that tells the model to publish, to run `rm -rf /` or
-// to cite sources it never read cannot make any of that happen, whatever the model does with it.
+// to cite or link sources it never read cannot make any of that happen, whatever the model does
+// with it.
 // The model here is scripted to obey the injection, so what is tested is the harness, not the
 // model's judgement.
 #include <catch2/catch.hpp>
@@ -150,8 +151,11 @@ TEST_CASE(
     if (turn == 3) {
       after_injection = LastResults(request);
       doc.subjects[1].facts.push_back({"proof", "it is the best", {"ev-999"}});
+      doc.subjects[1].links.push_back({"Proof", "https://evil.example/proof"});
     } else if (turn == 4) {
       after_fake_citation = LastResults(request);
+      // A page the research did fetch may be linked.
+      doc.subjects[1].links.push_back({"Release notes", site.url() + "/notes"});
     }
     return Calls({ToolUseBlock{"", "submit_draft", SubmissionArguments(doc).dump()}});
   };
@@ -201,6 +205,9 @@ TEST_CASE(
             "subjects[1].facts[") != std::string::npos);
   CHECK(after_fake_citation["submit_draft"].content.find("ev-999 is not in the ledger") !=
         std::string::npos);
+  CHECK(after_fake_citation["submit_draft"].content.find(
+            "https://evil.example/proof is not a page this session's research fetched nor a "
+            "catalog link of SmolVLM2") != std::string::npos);
 
   for (const auto& e : store.ListEvidence(outcome.session_id)) CHECK(e.input.tool != "run_benchmark");
   auto drafts = store.ListDrafts(std::nullopt, outcome.session_id);
@@ -213,6 +220,15 @@ TEST_CASE(
   CHECK(drafts.front().status == sessions::DraftStatus::kPendingReview);
   Comparison stored = ComparisonFromJson(drafts.front().document).value();
   for (const auto& e : stored.evidence) CHECK(e.source_url.find("evil.example") == std::string::npos);
+  bool notes_linked = false;
+  for (const Subject& subject : stored.subjects) {
+    CHECK_FALSE(subject.links.empty());  // the catalog's links pass
+    for (const Link& link : subject.links) {
+      CHECK(link.url.find("evil.example") == std::string::npos);
+      notes_linked = notes_linked || link.url == site.url() + "/notes";
+    }
+  }
+  CHECK(notes_linked);
 }
 
 TEST_CASE("run_benchmark asked to run rm -rf without an operator never reaches the sandbox",
