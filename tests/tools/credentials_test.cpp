@@ -47,7 +47,17 @@ TEST_CASE("secret headers are recognised by name, including those the store sets
   CHECK(IsSecretHeader("Cookie", store));
   CHECK(IsSecretHeader("X-API-KEY", store));
   CHECK(IsSecretHeader("x-custom-token", store));
+  // Hand-configured headers (an MCP server's) that name their secret in their own words.
+  for (const char* name : {"X-MCP-Token", "X-Auth-User", "Api-Secret", "X-Session-Key",
+                           "X-Amz-Security-Token", "X-Password", "X-Client-Credential",
+                           "X-Hub-Signature-256", "Mcp-Session-Id"}) {
+    INFO(name);
+    CHECK(IsSecretHeader(name, store));
+  }
   CHECK_FALSE(IsSecretHeader("anthropic-version", store));
+  CHECK_FALSE(IsSecretHeader("MCP-Protocol-Version", store));
+  CHECK_FALSE(IsSecretHeader("Accept", store));
+  CHECK_FALSE(IsSecretHeader("User-Agent", store));
   CHECK_FALSE(IsSecretHeader("content-type", store));
 }
 

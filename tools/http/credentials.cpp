@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 
 #include "config/error.h"
@@ -76,6 +77,15 @@ bool IsSecretHeader(std::string_view name, const CredentialStore& store) {
       "api-key",       "x-goog-api-key",      "private-token"};
   for (std::string_view secret : kSecret) {
     if (HeaderNameEquals(name, secret)) return true;
+  }
+  // Headers an operator configures by hand (an MCP server's `headers`, say) name their secret in
+  // their own words: "X-Custom-Token", "X-Auth-User", "Api-Secret".
+  static constexpr std::array<std::string_view, 9> kSecretWords = {
+      "token", "secret", "key", "auth", "password", "session", "cookie", "credential", "signature"};
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view word : kSecretWords) {
+    if (lower.find(word) != std::string::npos) return true;
   }
   return store.SetsHeader(name);
 }

@@ -52,8 +52,10 @@ class CredentialStore {
 };
 
 // Headers that carry secrets whoever set them (Authorization, Proxy-Authorization, Cookie,
-// x-api-key, api-key, x-goog-api-key, private-token) plus every header `store` sets. The client
-// drops these from the caller's headers when a redirect leaves the request's origin.
+// x-api-key, api-key, x-goog-api-key, private-token), every header whose name contains token,
+// secret, key, auth, password, session, cookie, credential or signature (any case), plus every
+// header `store` sets. The client drops these from the caller's headers when a redirect leaves
+// the request's origin.
 bool IsSecretHeader(std::string_view name, const CredentialStore& store);
 
 }  // namespace intern::tools

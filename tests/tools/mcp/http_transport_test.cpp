@@ -113,6 +113,41 @@ TEST_CASE("the HTTP transport keeps the session id and protocol version on later
   }
 }
 
+TEST_CASE("an MCP server's configured secret headers are not sent on when it redirects to another "
+          "origin",
+          "[mcp]") {
+  ScriptedMcp elsewhere;
+  testing::FakeHttpServer front;
+  front.On("POST", "/mcp", [&](const testing::RecordedRequest&) {
+    return FakeResponse::Status(307).WithHeader("Location", elsewhere.server.url() + "/mcp");
+  });
+  BeastHttpClient http(HttpClientOptions{});
+  FakeClock clock;
+  HttpTransportOptions transport;
+  transport.url = front.url() + "/mcp";
+  transport.headers = {{"Authorization", "Bearer test-token"}, {"X-MCP-Token", "mcp-secret"}};
+  McpClientOptions options;
+  options.server_name = "moved";
+  options.make_transport = [&http, transport] {
+    return std::make_unique<HttpTransport>(http, transport);
+  };
+  options.call_timeout = 5'000ms;
+  options.clock = &clock;
+  McpClient client(std::move(options));
+  static_cast<void>(client.Connect());
+
+  // The configured origin got them; the one it redirected to (another port) did not.
+  REQUIRE_FALSE(front.requests().empty());
+  CHECK(front.requests()[0].Header("Authorization") == "Bearer test-token");
+  CHECK(front.requests()[0].Header("X-MCP-Token") == "mcp-secret");
+  REQUIRE_FALSE(elsewhere.server.requests().empty());
+  for (const testing::RecordedRequest& r : elsewhere.server.requests()) {
+    CHECK_FALSE(r.Header("Authorization").has_value());
+    CHECK_FALSE(r.Header("X-MCP-Token").has_value());
+    CHECK(r.Header("Content-Type") == "application/json");
+  }
+}
+
 TEST_CASE("a session the HTTP server forgot fails that call and the next call starts a new one",
           "[mcp]") {
   ScriptedMcp mcp;
