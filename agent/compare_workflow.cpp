@@ -64,6 +64,18 @@ class SharedTool final : public tools::Tool {
   tools::Tool* tool_;
 };
 
+// A source of the Toolbox's, kept alive with the box (its tools use the box's HTTP client).
+class SharedSource final : public tools::ToolSource {
+ public:
+  SharedSource(std::shared_ptr<Toolbox> box, std::shared_ptr<tools::ToolSource> source)
+      : box_(std::move(box)), source_(std::move(source)) {}
+  std::vector<tools::Tool*> Tools() override { return source_->Tools(); }
+
+ private:
+  std::shared_ptr<Toolbox> box_;
+  std::shared_ptr<tools::ToolSource> source_;
+};
+
 std::string DefaultModel(const config::Config& cfg, const std::string& provider) {
   if (provider == "openai") return cfg.providers.openai.model;
   if (provider == "anthropic") return cfg.providers.anthropic.model;
@@ -133,12 +145,15 @@ void RegisterCompareTools(const config::Config& cfg, sessions::Store& store,
                           const config::Catalog& catalog, const DraftStamp& stamp, bool bench,
                           ToolboxOptions toolbox_options, tools::ToolRegistry& registry) {
   auto box = std::make_shared<Toolbox>(cfg, store, std::move(toolbox_options));
-  for (tools::Tool* tool : box->registry().List()) {
+  for (tools::Tool* tool : box->registry().Registered()) {
     const std::string name = tool->name();
     if (registry.Find(name) != nullptr) continue;
     if (!bench && name == "run_benchmark") continue;
     registry.Register(std::make_unique<SharedTool>(box, tool));
   }
+  // Tools that change while the session runs (MCP servers'): the session asks the box's sources.
+  for (const auto& source : box->registry().sources())
+    registry.AddSource(std::make_shared<SharedSource>(box, source));
   if (registry.Find("catalog_facts") == nullptr) {
     registry.Register(std::make_unique<CatalogFactsTool>(catalog));
   }

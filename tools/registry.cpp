@@ -1,7 +1,10 @@
 #include "tools/registry.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "config/error.h"
 #include "tools/schema_validator.h"
@@ -9,20 +12,41 @@
 namespace intern::tools {
 
 void ToolRegistry::Register(std::unique_ptr<Tool> tool) {
-  if (Find(tool->name()) != nullptr)
-    throw Error(fmt::format("a tool named \"{}\" is already registered", tool->name()));
+  const bool taken = std::any_of(tools_.begin(), tools_.end(),
+                                 [&](const auto& t) { return t->name() == tool->name(); });
+  if (taken) throw Error(fmt::format("a tool named \"{}\" is already registered", tool->name()));
   tools_.push_back(std::move(tool));
+}
+
+void ToolRegistry::AddSource(std::shared_ptr<ToolSource> source) {
+  sources_.push_back(std::move(source));
 }
 
 Tool* ToolRegistry::Find(const std::string& name) const {
   for (const auto& t : tools_)
     if (t->name() == name) return t.get();
+  for (const auto& source : sources_)
+    for (Tool* t : source->Tools())
+      if (t->name() == name) return t;
   return nullptr;
+}
+
+std::vector<Tool*> ToolRegistry::Registered() const {
+  std::vector<Tool*> out;
+  for (const auto& t : tools_) out.push_back(t.get());
+  return out;
 }
 
 std::vector<Tool*> ToolRegistry::List() const {
   std::vector<Tool*> out;
-  for (const auto& t : tools_) out.push_back(t.get());
+  std::set<std::string> names;
+  for (const auto& t : tools_) {
+    out.push_back(t.get());
+    names.insert(t->name());
+  }
+  for (const auto& source : sources_)
+    for (Tool* t : source->Tools())
+      if (names.insert(t->name()).second) out.push_back(t);
   return out;
 }
 

@@ -1,13 +1,16 @@
 // `intern mcp list` and `intern mcp call`, run in-process against the scripted fake server.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "agent/cli/cli.h"
+#include "agent/compare_workflow.h"
 #include "agent/toolbox.h"
 #include "sessions/store.h"
 #include "tests/config/temp_dir.h"
 #include "tests/tools/mcp/mcp_test_support.h"
+#include "tools/store_ledger.h"
 
 namespace intern::agent {
 namespace {
@@ -109,6 +112,48 @@ TEST_CASE("the agent's toolbox offers the configured MCP servers' tools with the
   CHECK(registry.Find("fake.hang")->approval_class() == tools::ApprovalClass::kAsk);
   CHECK(registry.Find("fake.crash") == nullptr);
   CHECK(registry.Find("doc_search") != nullptr);  // the research tools are still there
+}
+
+TEST_CASE("a tool an MCP server adds mid-session reaches the compare session's registry",
+          "[mcp]") {
+  config::Config cfg;
+  cfg.home = "/nonexistent-intern-home";
+  config::McpServerConfig server;
+  server.name = "fake";
+  server.transport = "stdio";
+  server.command = testing::NodeBinary();
+  server.args = {testing::FakeMcpServer()};
+  server.approval = "read";
+  cfg.mcp.servers.push_back(server);
+  sessions::Store store = sessions::Store::OpenInMemory();
+  ToolboxOptions options;
+  options.docs_index_path = ":memory:";
+  tools::ToolRegistry registry;
+  RegisterCompareTools(cfg, store, config::Catalog::Embedded(), DraftStamp{"offline", "offline"},
+                       false, options, registry);
+  REQUIRE(registry.Find("fake.echo") != nullptr);
+  CHECK(registry.Find("fake.added") == nullptr);
+  tools::Tool* echo = registry.Find("fake.echo");
+
+  sessions::Session s;
+  s.kind = "compare";
+  const std::string session_id = store.CreateSession(s).id;
+  tools::StoreLedger ledger(store, session_id);
+  FakeClock clock;
+  tools::ToolContext ctx{ledger, clock, session_id, nullptr};
+  tools::ToolResult changed = registry.Invoke("fake.change", "{}", ctx);
+  REQUIRE_FALSE(changed.is_error);
+
+  // The server said its list changed: the next look lists again.
+  REQUIRE(registry.Find("fake.added") != nullptr);
+  std::vector<std::string> names;
+  for (tools::Tool* t : registry.List()) names.push_back(t->name());
+  CHECK(std::count(names.begin(), names.end(), "fake.added") == 1);
+  CHECK(std::count(names.begin(), names.end(), "fake.echo") == 1);
+  CHECK(registry.Find("fake.echo") == echo);  // an unchanged tool is the same object
+  tools::ToolResult added = registry.Invoke("fake.added", "{}", ctx);
+  CHECK_FALSE(added.is_error);
+  CHECK(added.content.find("I am new") != std::string::npos);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ McpServers::McpServers(const config::Config& cfg, HttpClient& http, Clock* clock
       if (server.transport == "http") {
         HttpTransportOptions http_options;
         http_options.url = server.url;
-        for (const auto& [name, value] : server.headers) http_options.headers.emplace_back(name, value);
+        for (const auto& [name, value] : server.headers)
+          http_options.headers.emplace_back(name, value);
         http_options.max_message_bytes = max_message;
         http_options.default_timeout = server.timeout;
         options.make_transport = [&http, http_options] {
@@ -46,9 +47,8 @@ void McpServers::ConnectAll() {
   std::vector<std::future<Status>> started;
   for (McpServer& server : servers_)
     if (server.client)
-      started.push_back(std::async(std::launch::async, [&server] {
-        return server.client->Connect();
-      }));
+      started.push_back(
+          std::async(std::launch::async, [&server] { return server.client->Connect(); }));
   for (auto& s : started) (void)s.get();  // each client keeps its own failure in state_detail()
 }
 
@@ -67,16 +67,33 @@ std::optional<ApprovalClass> McpToolApproval(const config::McpServerConfig& serv
   return ApprovalClass::kAsk;
 }
 
+McpToolSource::McpToolSource(config::McpServerConfig server, std::shared_ptr<McpClient> client)
+    : server_(std::move(server)), client_(std::move(client)) {}
+
+std::vector<Tool*> McpToolSource::Tools() {
+  std::vector<McpToolInfo> infos = client_->Tools();  // lists again if the server said so
+  std::lock_guard lock(mu_);
+  std::vector<Tool*> out;
+  for (McpToolInfo& info : infos) {
+    std::optional<ApprovalClass> approval = McpToolApproval(server_, info.name);
+    if (!approval) continue;
+    std::unique_ptr<McpTool>& tool = current_[info.name];
+    const bool same = tool && tool->info().description == info.description &&
+                      tool->info().title == info.title &&
+                      tool->info().input_schema == info.input_schema;
+    if (!same) {
+      if (tool) replaced_.push_back(std::move(tool));
+      tool = std::make_unique<McpTool>(client_, std::move(info), *approval);
+    }
+    out.push_back(tool.get());
+  }
+  return out;
+}
+
 void RegisterMcpTools(const McpServers& servers, ToolRegistry& registry) {
   for (const McpServer& server : servers.servers()) {
     if (!server.client || server.client->state() != McpServerState::kReady) continue;
-    for (McpToolInfo& info : server.client->Tools()) {
-      std::optional<ApprovalClass> approval = McpToolApproval(server.config, info.name);
-      if (!approval) continue;
-      auto tool = std::make_unique<McpTool>(server.client, std::move(info), *approval);
-      if (registry.Find(tool->name()) != nullptr) continue;
-      registry.Register(std::move(tool));
-    }
+    registry.AddSource(std::make_shared<McpToolSource>(server.config, server.client));
   }
 }
 

@@ -10,7 +10,9 @@
 // Thread safety: construct and ConnectAll from one thread; afterwards the clients are shared
 // (the tools registered hold them, so they live as long as the registry).
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "config/config.h"
 #include "tools/http/http_client.h"
 #include "tools/mcp/mcp_client.h"
+#include "tools/mcp/mcp_tool.h"
 #include "tools/registry.h"
 #include "tools/tool.h"
 
@@ -53,8 +56,26 @@ class McpServers {
 std::optional<ApprovalClass> McpToolApproval(const config::McpServerConfig& server,
                                              const std::string& tool);
 
-// Registers the offered tools of every connected server. A tool whose name is already in the
-// registry is skipped (two servers cannot collide: names carry the server's).
+// The offered tools of one server as they are now (a ToolSource, registry.h): after the server
+// sends notifications/tools/list_changed, the next Tools() lists again, so a tool it added is
+// offered from the next iteration on, and one it removed is no longer offered (a call of it
+// already on its way fails at the server). A tool whose description or schema changed is a new
+// McpTool; the old object is kept for the source's life, as ToolSource requires.
+class McpToolSource final : public ToolSource {
+ public:
+  McpToolSource(config::McpServerConfig server, std::shared_ptr<McpClient> client);
+  std::vector<Tool*> Tools() override;
+
+ private:
+  config::McpServerConfig server_;
+  std::shared_ptr<McpClient> client_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<McpTool>> current_;  // by the server's tool name
+  std::vector<std::unique_ptr<McpTool>> replaced_;
+};
+
+// Adds each connected server's tools to `registry` as an McpToolSource. A registered tool of the
+// same name wins (two servers cannot collide: names carry the server's).
 void RegisterMcpTools(const McpServers& servers, ToolRegistry& registry);
 
 // Builds, connects and registers the servers of `cfg` in one go (Toolbox); does nothing when no
