@@ -89,21 +89,32 @@ TEST_CASE("intern mcp call fails with one sentence for a server, tool or argumen
   CHECK(cli.out.str() == "fake.error reported an error: the widget is broken\n");
 }
 
-TEST_CASE("the agent's toolbox offers the configured MCP servers' tools with their approval",
-          "[mcp]") {
+// A config with the scripted fake server as "fake" (stdio), given `server`'s approval lists.
+config::Config FakeServerConfig(config::McpServerConfig server) {
   config::Config cfg;
   cfg.home = "/nonexistent-intern-home";
-  config::McpServerConfig server;
   server.name = "fake";
   server.transport = "stdio";
   server.command = testing::NodeBinary();
   server.args = {testing::FakeMcpServer()};
-  server.allow = {"echo"};
-  server.deny = {"crash"};
-  cfg.mcp.servers.push_back(server);
-  sessions::Store store = sessions::Store::OpenInMemory();
+  cfg.mcp.servers.push_back(std::move(server));
+  return cfg;
+}
+
+ToolboxOptions InMemoryDocs() {
   ToolboxOptions options;
   options.docs_index_path = ":memory:";
+  return options;
+}
+
+TEST_CASE("the agent's toolbox offers the configured MCP servers' tools with their approval",
+          "[mcp]") {
+  config::McpServerConfig server;
+  server.allow = {"echo"};
+  server.deny = {"crash"};
+  config::Config cfg = FakeServerConfig(server);
+  sessions::Store store = sessions::Store::OpenInMemory();
+  ToolboxOptions options = InMemoryDocs();
   Toolbox toolbox(cfg, store, options);
   const tools::ToolRegistry& registry = toolbox.registry();
   REQUIRE(registry.Find("fake.echo") != nullptr);
@@ -116,18 +127,11 @@ TEST_CASE("the agent's toolbox offers the configured MCP servers' tools with the
 
 TEST_CASE("a tool an MCP server adds mid-session reaches the compare session's registry",
           "[mcp]") {
-  config::Config cfg;
-  cfg.home = "/nonexistent-intern-home";
   config::McpServerConfig server;
-  server.name = "fake";
-  server.transport = "stdio";
-  server.command = testing::NodeBinary();
-  server.args = {testing::FakeMcpServer()};
   server.approval = "read";
-  cfg.mcp.servers.push_back(server);
+  config::Config cfg = FakeServerConfig(server);
   sessions::Store store = sessions::Store::OpenInMemory();
-  ToolboxOptions options;
-  options.docs_index_path = ":memory:";
+  ToolboxOptions options = InMemoryDocs();
   tools::ToolRegistry registry;
   RegisterCompareTools(cfg, store, config::Catalog::Embedded(), DraftStamp{"offline", "offline"},
                        false, options, registry);

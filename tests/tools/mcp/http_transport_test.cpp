@@ -71,13 +71,15 @@ struct ScriptedMcp {
 };
 
 std::unique_ptr<McpClient> Client(BeastHttpClient& http, const std::string& url,
-                                  FakeClock& clock) {
+                                  FakeClock& clock,
+                                  HttpHeaders headers = {{"Authorization", "Bearer test-token"}},
+                                  const std::string& name = "scripted") {
   HttpTransportOptions transport;
   transport.url = url + "/mcp";
-  transport.headers = {{"Authorization", "Bearer test-token"}};
+  transport.headers = std::move(headers);
   transport.max_message_bytes = 1 << 20;
   McpClientOptions options;
-  options.server_name = "scripted";
+  options.server_name = name;
   options.make_transport = [&http, transport] {
     return std::make_unique<HttpTransport>(http, transport);
   };
@@ -123,18 +125,10 @@ TEST_CASE("an MCP server's configured secret headers are not sent on when it red
   });
   BeastHttpClient http(HttpClientOptions{});
   FakeClock clock;
-  HttpTransportOptions transport;
-  transport.url = front.url() + "/mcp";
-  transport.headers = {{"Authorization", "Bearer test-token"}, {"X-MCP-Token", "mcp-secret"}};
-  McpClientOptions options;
-  options.server_name = "moved";
-  options.make_transport = [&http, transport] {
-    return std::make_unique<HttpTransport>(http, transport);
-  };
-  options.call_timeout = 5'000ms;
-  options.clock = &clock;
-  McpClient client(std::move(options));
-  static_cast<void>(client.Connect());
+  auto client = Client(http, front.url(), clock,
+                       {{"Authorization", "Bearer test-token"}, {"X-MCP-Token", "mcp-secret"}},
+                       "moved");
+  static_cast<void>(client->Connect());
 
   // The configured origin got them; the one it redirected to (another port) did not.
   REQUIRE_FALSE(front.requests().empty());
