@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdint>
+
 #include "tools/http/retry.h"
 #include "tools/http/url.h"
 
@@ -51,7 +54,17 @@ std::int64_t GetInt(const Json& object, std::string_view key, std::int64_t fallb
   if (!object.is_object()) return fallback;
   auto it = object.find(key);
   if (it == object.end() || !it->is_number()) return fallback;
-  if (it->is_number_float()) return static_cast<std::int64_t>(it->get<double>());
+  if (it->is_number_float()) {
+    // Only a float that fits: casting one outside int64's range (1e24 tokens) is undefined.
+    const double value = it->get<double>();
+    constexpr double kLimit = 9223372036854775807.0;  // 2^63, the first double past int64
+    if (!std::isfinite(value) || value >= kLimit || value < -kLimit) return fallback;
+    return static_cast<std::int64_t>(value);
+  }
+  if (it->is_number_unsigned() &&
+      it->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    return fallback;
+  }
   return it->get<std::int64_t>();
 }
 

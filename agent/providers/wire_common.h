@@ -27,7 +27,8 @@ std::string Dump(const Json& value);
 // Parses `text`; nullopt-like: a discarded value (is_discarded()) when it is not JSON.
 Json ParseLenient(std::string_view text);
 
-// `object[key]` as a string / integer / object, or the default when absent or of another type.
+// `object[key]` as a string / integer / object, or the default when absent or of another type
+// (for GetInt also when the number does not fit an int64: a float is truncated when it does).
 std::string GetString(const Json& object, std::string_view key, std::string fallback = "");
 std::int64_t GetInt(const Json& object, std::string_view key, std::int64_t fallback = 0);
 const Json& GetObject(const Json& object, std::string_view key);  // null Json when absent

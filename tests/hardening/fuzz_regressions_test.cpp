@@ -4,6 +4,9 @@
 #include <string>
 
 #include "agent/comparison_json.h"
+#include "agent/providers/anthropic_wire.h"
+#include "agent/providers/openai_wire.h"
+#include "tools/http/sse_parser.h"
 #include "tools/registry.h"
 #include "tests/support/memory_ledger.h"
 
@@ -49,6 +52,46 @@ TEST_CASE("a comparison document with a number too large for a double is refused
   CHECK(read.code() == ErrorCode::kInvalidArgument);
   CHECK(read.message() ==
         "comparison JSON: [json.exception.out_of_range.406] number overflow parsing '1E34567'");
+}
+
+// Every event of `body` through `decoder`, then Finish, as the providers do.
+Result<agent::Response> Decode(std::string_view body, agent::StreamDecoder& decoder) {
+  SseParser parser;
+  std::vector<SseEvent> events;
+  REQUIRE(parser.Feed(body, events));
+  for (const SseEvent& event : events) REQUIRE(decoder.OnEvent(event, [](std::string_view) {}));
+  return decoder.Finish();
+}
+
+// fuzz_anthropic_stream and fuzz_openai_stream: a token count too large for an int64 (1e24) was
+// cast from double to int64, which is undefined (UBSan stopped there; plain builds read garbage).
+// Such a count is treated as absent.
+TEST_CASE("a streamed token count too large for an integer is read as absent, not cast",
+          "[hardening][fuzz]") {
+  agent::anthropic::StreamDecoderImpl anthropic;
+  Result<agent::Response> a = Decode(
+      "event: message_start\n"
+      "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\","
+      "\"usage\":{\"input_tokens\":1.666e32,\"output_tokens\":18446744073709551615}}}\n\n"
+      "event: message_delta\n"
+      "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+      "\"usage\":{\"output_tokens\":7.9}}\n\n"
+      "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n",
+      anthropic);
+  REQUIRE(a.ok());
+  CHECK(a.value().usage.input == 0);
+  CHECK(a.value().usage.output == 7);
+
+  agent::openai::StreamDecoderImpl openai;
+  Result<agent::Response> o = Decode(
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+      "\"finish_reason\":\"stop\"}]}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1e24,\"completion_tokens\":-1e300}}\n\n"
+      "data: [DONE]\n\n",
+      openai);
+  REQUIRE(o.ok());
+  CHECK(o.value().usage.input == 0);
+  CHECK(o.value().usage.output == 0);
 }
 
 }  // namespace
