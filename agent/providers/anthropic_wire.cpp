@@ -52,10 +52,10 @@ Result<Response> ProtocolError(std::string what) {
 
 void ReadUsage(const Json& usage, Usage& out) {
   if (!usage.is_object()) return;
-  out.input = wire::GetInt(usage, "input_tokens", out.input);
-  out.output = wire::GetInt(usage, "output_tokens", out.output);
-  out.cache_read = wire::GetInt(usage, "cache_read_input_tokens", out.cache_read);
-  out.cache_write = wire::GetInt(usage, "cache_creation_input_tokens", out.cache_write);
+  out.input = wire::GetCount(usage, "input_tokens", out.input);
+  out.output = wire::GetCount(usage, "output_tokens", out.output);
+  out.cache_read = wire::GetCount(usage, "cache_read_input_tokens", out.cache_read);
+  out.cache_write = wire::GetCount(usage, "cache_creation_input_tokens", out.cache_write);
 }
 
 // A tool's input as the model wrote it, compact when it is valid JSON.

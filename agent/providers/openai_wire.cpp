@@ -16,13 +16,13 @@ Result<Response> ProtocolError(std::string what) {
 
 void ReadUsage(const Json& usage, Usage& out) {
   if (!usage.is_object()) return;
-  std::int64_t prompt = wire::GetInt(usage, "prompt_tokens");
-  std::int64_t cached =
-      wire::GetInt(wire::GetObject(usage, "prompt_tokens_details"), "cached_tokens");
+  std::int64_t prompt = wire::GetCount(usage, "prompt_tokens");
+  std::int64_t cached = std::min(
+      prompt, wire::GetCount(wire::GetObject(usage, "prompt_tokens_details"), "cached_tokens"));
   out.input = std::max<std::int64_t>(prompt - cached, 0);
   out.cache_read = cached;
   out.cache_write = 0;
-  out.output = wire::GetInt(usage, "completion_tokens");
+  out.output = wire::GetCount(usage, "completion_tokens");
 }
 
 Failure ReportedError(const Json& error) {

@@ -68,6 +68,11 @@ std::int64_t GetInt(const Json& object, std::string_view key, std::int64_t fallb
   return it->get<std::int64_t>();
 }
 
+std::int64_t GetCount(const Json& object, std::string_view key, std::int64_t fallback) {
+  const std::int64_t value = GetInt(object, key, fallback);
+  return value < 0 ? fallback : value;
+}
+
 const Json& GetObject(const Json& object, std::string_view key) {
   static const Json kNull;
   if (!object.is_object()) return kNull;

@@ -31,6 +31,9 @@ Json ParseLenient(std::string_view text);
 // (for GetInt also when the number does not fit an int64: a float is truncated when it does).
 std::string GetString(const Json& object, std::string_view key, std::string fallback = "");
 std::int64_t GetInt(const Json& object, std::string_view key, std::int64_t fallback = 0);
+// GetInt for a count (tokens): a negative number is the default too, so a misbehaving server
+// cannot make a usage figure, and so the budget, go backwards.
+std::int64_t GetCount(const Json& object, std::string_view key, std::int64_t fallback = 0);
 const Json& GetObject(const Json& object, std::string_view key);  // null Json when absent
 const Json& GetArray(const Json& object, std::string_view key);   // empty array when absent
 

@@ -65,14 +65,15 @@ Result<agent::Response> Decode(std::string_view body, agent::StreamDecoder& deco
 
 // fuzz_anthropic_stream and fuzz_openai_stream: a token count too large for an int64 (1e24) was
 // cast from double to int64, which is undefined (UBSan stopped there; plain builds read garbage).
-// Such a count is treated as absent.
-TEST_CASE("a streamed token count too large for an integer is read as absent, not cast",
+// Such a count is treated as absent, and so is a negative one (it would run the budget backwards).
+TEST_CASE("a streamed token count too large for an integer, or negative, is read as absent",
           "[hardening][fuzz]") {
   agent::anthropic::StreamDecoderImpl anthropic;
   Result<agent::Response> a = Decode(
       "event: message_start\n"
       "data: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\","
-      "\"usage\":{\"input_tokens\":1.666e32,\"output_tokens\":18446744073709551615}}}\n\n"
+      "\"usage\":{\"input_tokens\":1.666e32,\"output_tokens\":18446744073709551615,"
+      "\"cache_read_input_tokens\":-5}}}\n\n"
       "event: message_delta\n"
       "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
       "\"usage\":{\"output_tokens\":7.9}}\n\n"
@@ -81,12 +82,14 @@ TEST_CASE("a streamed token count too large for an integer is read as absent, no
   REQUIRE(a.ok());
   CHECK(a.value().usage.input == 0);
   CHECK(a.value().usage.output == 7);
+  CHECK(a.value().usage.cache_read == 0);  // a negative count is absent too
 
   agent::openai::StreamDecoderImpl openai;
   Result<agent::Response> o = Decode(
       "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
       "\"finish_reason\":\"stop\"}]}\n\n"
-      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1e24,\"completion_tokens\":-1e300}}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1e24,\"completion_tokens\":-7,"
+      "\"prompt_tokens_details\":{\"cached_tokens\":-1e300}}}\n\n"
       "data: [DONE]\n\n",
       openai);
   REQUIRE(o.ok());
