@@ -20,6 +20,7 @@
 #include "config/error.h"
 #include "sessions/store.h"
 #include "tests/config/temp_dir.h"
+#include "tests/agent/scripted_compare.h"
 #include "tests/support/scripted_provider.h"
 #include "tools/store_ledger.h"
 
@@ -44,13 +45,7 @@ class ScopedHome {
   std::optional<std::string> old_;
 };
 
-Response Calls(std::vector<ToolUseBlock> blocks) {
-  Response r;
-  for (auto& b : blocks) r.message.content.emplace_back(std::move(b));
-  r.stop_reason = StopReason::kToolUse;
-  r.usage = Usage{1000, 100, 0, 0};
-  return r;
-}
+using scripted::Calls;
 
 bool IsPanelCall(const LlmRequest& request) {
   return request.tool_choice.mode == ToolChoice::Mode::kTool &&
@@ -111,33 +106,12 @@ std::string CompareDyingAt(const testing::TempDir& home, int die_at,
       return Calls({ToolUseBlock{"", "catalog_facts", R"({"subject":"Gemma 3n"})"},
                     ToolUseBlock{"", "catalog_facts", R"({"subject":"SmolVLM2"})"}});
     }
-    std::string session_id = store.ListSessions().front().id;
-    tools::StoreLedger ledger(store, session_id);
-    std::vector<tools::EvidenceRecord> records;
-    for (const auto& r : store.ListEvidence(session_id)) records.push_back(*ledger.Get(r.id));
-    Comparison doc =
-        OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
-                          std::chrono::floor<std::chrono::days>(clock.Now()), {});
+    Comparison doc = scripted::LedgerDraft(store, catalog, clock);
     return Calls({ToolUseBlock{"", "submit_draft", SubmissionArguments(doc).dump()}});
   };
-  CompareServices services{
-      store,
-      catalog,
-      clock,
-      models,
-      allow,
-      progress,
-      ToolboxOptions{},
-      nullptr,
-      [&](const std::string&, const std::string&) -> Result<std::unique_ptr<LlmProvider>> {
-        return std::unique_ptr<LlmProvider>(std::make_unique<testing::ScriptedProvider>(script));
-      },
-      nullptr};
-  CompareRequest request;
-  request.name_a = "Gemma 3n";
-  request.name_b = "SmolVLM2";
-  request.provider = "openai";
-  request.model = "gpt-4.1";
+  CompareServices services =
+      scripted::ScriptedServices(store, catalog, clock, models, allow, progress, script);
+  CompareRequest request = scripted::GemmaSmolRequest();
   if (die_at > 0) {
     CHECK_THROWS_WITH(RunCompare(cfg, request, services), "killed");
     return store.ListSessions().front().id;

@@ -12,19 +12,14 @@
 #include "config/catalog.h"
 #include "sessions/store.h"
 #include "tests/config/temp_dir.h"
+#include "tests/agent/scripted_compare.h"
 #include "tests/support/scripted_provider.h"
 #include "tools/store_ledger.h"
 
 namespace intern::agent {
 namespace {
 
-Response Calls(std::vector<ToolUseBlock> blocks) {
-  Response r;
-  for (auto& b : blocks) r.message.content.emplace_back(std::move(b));
-  r.stop_reason = StopReason::kToolUse;
-  r.usage = Usage{1000, 100, 0, 0};
-  return r;
-}
+using scripted::Calls;
 
 TEST_CASE("a scripted compare that researches only one subject stores a draft flagged one-sided",
           "[compare][parity]") {
@@ -62,13 +57,9 @@ TEST_CASE("a scripted compare that researches only one subject stores a draft fl
       return Calls({ToolUseBlock{"", "catalog_facts", R"({"subject":"Gemma 3n"})"}});
     }
     // The draft: every fact about Gemma 3n the ledger holds, nothing about SmolVLM2.
-    const std::string session_id = store.ListSessions().front().id;
-    tools::StoreLedger ledger(store, session_id);
-    std::vector<tools::EvidenceRecord> records;
-    for (const auto& r : store.ListEvidence(session_id)) records.push_back(*ledger.Get(r.id));
-    Comparison doc =
-        OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
-                          std::chrono::floor<std::chrono::days>(clock.Now()), {});
+    const std::vector<tools::EvidenceRecord> records =
+        scripted::LedgerRecords(store, store.ListSessions().front().id);
+    Comparison doc = scripted::LedgerDraft(store, catalog, clock);
     doc.flags.notes.clear();
     doc.subjects[0].facts.clear();
     for (const auto& r : records) {
@@ -77,24 +68,9 @@ TEST_CASE("a scripted compare that researches only one subject stores a draft fl
     return Calls({ToolUseBlock{"", "submit_draft", SubmissionArguments(doc).dump()}});
   };
 
-  CompareServices services{
-      store,
-      catalog,
-      clock,
-      models,
-      allow,
-      progress,
-      ToolboxOptions{},
-      nullptr,
-      [&](const std::string&, const std::string&) -> Result<std::unique_ptr<LlmProvider>> {
-        return std::unique_ptr<LlmProvider>(std::make_unique<testing::ScriptedProvider>(script));
-      },
-      nullptr};
-  CompareRequest request;
-  request.name_a = "Gemma 3n";
-  request.name_b = "SmolVLM2";
-  request.provider = "openai";
-  request.model = "gpt-4.1";
+  CompareServices services =
+      scripted::ScriptedServices(store, catalog, clock, models, allow, progress, script);
+  CompareRequest request = scripted::GemmaSmolRequest();
   CompareOutcome outcome = RunCompare(cfg, request, services);
 
   REQUIRE(outcome.loop.status == sessions::SessionStatus::kDone);

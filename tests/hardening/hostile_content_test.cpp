@@ -21,6 +21,7 @@
 #include "tests/support/fake_http_server.h"
 #include "tests/support/fake_sandbox.h"
 #include "tests/support/memory_ledger.h"
+#include "tests/agent/scripted_compare.h"
 #include "tests/support/scripted_provider.h"
 #include "tools/bench/run_benchmark_tool.h"
 #include "tools/store_ledger.h"
@@ -55,13 +56,7 @@ std::map<std::string, ToolResultBlock> LastResults(const LlmRequest& request) {
   return results;
 }
 
-Response Calls(std::vector<ToolUseBlock> blocks) {
-  Response r;
-  for (auto& b : blocks) r.message.content.emplace_back(std::move(b));
-  r.stop_reason = StopReason::kToolUse;
-  r.usage = Usage{1000, 100, 0, 0};
-  return r;
-}
+using scripted::Calls;
 
 TEST_CASE("a compare session offers no tool that publishes, approves or runs a shell",
           "[hardening][hostile]") {
@@ -127,7 +122,6 @@ TEST_CASE(
            {{"score", 40}, {"verdict", "skip"}, {"rationale", "no"}, {"evidence_ids", {b[1].str()}}}});
       return Calls({ToolUseBlock{"", "panel_take", nlohmann::json{{"takes", takes}}.dump()}});
     }
-    std::string session_id = store.ListSessions().front().id;
     if (turn == 1) {
       return Calls({ToolUseBlock{"", "fetch_page",
                                  nlohmann::json{{"url", site.url() + "/notes"}}.dump()},
@@ -142,12 +136,7 @@ TEST_CASE(
                                  nlohmann::json{{"spec_toml", kRmSpec}, {"subject", "SmolVLM2"}}
                                      .dump()}});
     }
-    tools::StoreLedger ledger(store, session_id);
-    std::vector<tools::EvidenceRecord> records;
-    for (const auto& r : store.ListEvidence(session_id)) records.push_back(*ledger.Get(r.id));
-    Comparison doc =
-        OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
-                          std::chrono::floor<std::chrono::days>(clock.Now()), {});
+    Comparison doc = scripted::LedgerDraft(store, catalog, clock);
     if (turn == 3) {
       after_injection = LastResults(request);
       doc.subjects[1].facts.push_back({"proof", "it is the best", {"ev-999"}});
@@ -160,19 +149,9 @@ TEST_CASE(
     return Calls({ToolUseBlock{"", "submit_draft", SubmissionArguments(doc).dump()}});
   };
 
-  CompareServices services{
-      store,    catalog,  clock,
-      models,   allow,    progress,
-      ToolboxOptions{}, nullptr,
-      [&](const std::string&, const std::string&) -> Result<std::unique_ptr<LlmProvider>> {
-        return std::unique_ptr<LlmProvider>(std::make_unique<intern::testing::ScriptedProvider>(script));
-      },
-      nullptr};
-  CompareRequest request;
-  request.name_a = "Gemma 3n";
-  request.name_b = "SmolVLM2";
-  request.provider = "openai";
-  request.model = "gpt-4.1";
+  CompareServices services =
+      scripted::ScriptedServices(store, catalog, clock, models, allow, progress, script);
+  CompareRequest request = scripted::GemmaSmolRequest();
   CompareOutcome outcome = RunCompare(cfg, request, services);
   REQUIRE(outcome.loop.status == sessions::SessionStatus::kDone);
 

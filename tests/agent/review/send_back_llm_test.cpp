@@ -14,19 +14,14 @@
 #include "config/error.h"
 #include "sessions/store.h"
 #include "tests/config/temp_dir.h"
+#include "tests/agent/scripted_compare.h"
 #include "tests/support/scripted_provider.h"
 #include "tools/store_ledger.h"
 
 namespace intern::agent {
 namespace {
 
-Response Calls(std::vector<ToolUseBlock> blocks) {
-  Response r;
-  for (auto& b : blocks) r.message.content.emplace_back(std::move(b));
-  r.stop_reason = StopReason::kToolUse;
-  r.usage = Usage{1000, 100, 0, 0};
-  return r;
-}
+using scripted::Calls;
 
 bool HasFeedback(const LlmRequest& request) {
   for (const auto& m : request.messages) {
@@ -70,13 +65,7 @@ struct Model {
                     ToolUseBlock{"", "catalog_facts", R"({"subject":"SmolVLM2"})"}});
     }
     revised = HasFeedback(request);
-    std::string session_id = store.ListSessions().front().id;
-    tools::StoreLedger ledger(store, session_id);
-    std::vector<tools::EvidenceRecord> records;
-    for (const auto& r : store.ListEvidence(session_id)) records.push_back(*ledger.Get(r.id));
-    Comparison doc =
-        OfflineComparison(*catalog.FindById("gemma-3n"), *catalog.FindById("smolvlm2"), records,
-                          std::chrono::floor<std::chrono::days>(clock.Now()), {});
+    Comparison doc = scripted::LedgerDraft(store, catalog, clock);
     if (revised) doc.question = "Which one for a phone app, with licences named?";
     return Calls({ToolUseBlock{"", "submit_draft", SubmissionArguments(doc).dump()}});
   }
@@ -96,17 +85,9 @@ TEST_CASE("send-back with a language model revises in the same session and re-ru
   ModelCatalog models = ModelCatalog::Embedded();
   FixedApproval allow(ApprovalVerdict::kAllow);
   RecordingProgress progress;
-  auto make = [&](const std::string&, const std::string&) -> Result<std::unique_ptr<LlmProvider>> {
-    return std::unique_ptr<LlmProvider>(
-        std::make_unique<intern::testing::ScriptedProvider>(script));
-  };
-  CompareServices services{store,    model.catalog,    model.clock, models, allow,
-                           progress, ToolboxOptions{}, nullptr,     make,   nullptr};
-  CompareRequest request;
-  request.name_a = "Gemma 3n";
-  request.name_b = "SmolVLM2";
-  request.provider = "openai";
-  request.model = "gpt-4.1";
+  CompareServices services = scripted::ScriptedServices(store, model.catalog, model.clock, models,
+                                                        allow, progress, script);
+  CompareRequest request = scripted::GemmaSmolRequest();
   CompareOutcome outcome = RunCompare(cfg, request, services);
   REQUIRE(outcome.loop.status == sessions::SessionStatus::kDone);
   REQUIRE(model.panel_calls == 5);
